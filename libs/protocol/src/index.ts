@@ -1,0 +1,2 @@
+export { PositionSchema } from './position';
+export type { Position } from './position';
