@@ -1,0 +1,4 @@
+import { engineContract } from './engine.contract';
+import { memoryHarness } from './harness';
+
+engineContract('MemoryEngine', memoryHarness);

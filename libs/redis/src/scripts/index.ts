@@ -1,0 +1,24 @@
+import { addMember } from './addMember-2';
+import { claimNode } from './claimNode-3';
+import { heartbeat } from './heartbeat-2';
+import { incrWindow } from './incrWindow-1';
+import { listNodes } from './listNodes-1';
+import { publishEvent } from './publishEvent-3';
+import { reapMembers } from './reapMembers-2';
+import { readHistory } from './readHistory-2';
+import { removeMember } from './removeMember-2';
+
+/** Every script, by name. Callers refer to scripts only through these names. */
+export const scripts = Object.freeze({
+  publishEvent,
+  readHistory,
+  incrWindow,
+  addMember,
+  removeMember,
+  reapMembers,
+  heartbeat,
+  claimNode,
+  listNodes,
+});
+
+export type ScriptName = keyof typeof scripts;
