@@ -1,1 +1,4 @@
-export {};
+export { start } from './start';
+export type { EventProcessorDeps } from './start';
+export { loadConfig, EventProcessorEnvSchema } from './config';
+export type { EventProcessorConfig } from './config';

@@ -1,1 +1,13 @@
-export {};
+export { parseEnv, envFields, serviceEnvShape, describeConfig, ConfigError } from './env';
+export { createLogger } from './logger';
+export type { Logger } from './logger';
+export { Health } from './health';
+export type { ReadinessCheck, HealthReport } from './health';
+export { onShutdown } from './shutdown';
+export { runMain, runningApp } from './main';
+export type { RunningApp } from './main';
+export { Closer } from './closer';
+export { listen, closeServer, baseUrl } from './http';
+export { createHttpApp, listenHttpApp } from './fastify-app';
+export type { HttpAppOptions } from './fastify-app';
+export { createMetricsRegistry } from './metrics';

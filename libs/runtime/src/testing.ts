@@ -1,0 +1,57 @@
+/* Test helpers shared by the apps' tests (import from '@defi-realtime/runtime/testing'). */
+import { spawnSync } from 'node:child_process';
+import { createLogger } from './logger';
+import type { RunningApp } from './main';
+
+export interface ServiceUnderTest<C> {
+  name: string;
+  loadConfig: (env: NodeJS.ProcessEnv) => C;
+  start: (config: C, deps: { logger: ReturnType<typeof createLogger> }) => Promise<RunningApp>;
+  /** Absolute path of the app's `src/main.ts`. */
+  mainPath: string;
+  /** Readiness checks the app must report. */
+  checks: string[];
+  /** Extra environment for the start-up test (e.g. DATABASE_URL). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The behaviour every app shares, as a user sees it: it starts on a free port, answers
+ * `/healthz` and `/readyz` with its dependency checks, stops cleanly, and refuses a bad
+ * environment variable at start-up with a message naming it.
+ */
+export function describeServiceBasics<C>(service: ServiceUnderTest<C>): void {
+  describe(`${service.name} basics`, () => {
+    it('starts on a free port and answers /healthz and /readyz with its dependency checks', async () => {
+      const config = service.loadConfig({ ...service.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+      const app = await service.start(config, { logger: createLogger(service.name, 'silent') });
+      try {
+        const health = await fetch(`${app.url}/healthz`);
+        expect(health.status).toBe(200);
+        const ready = await fetch(`${app.url}/readyz`);
+        const report = (await ready.json()) as { status: string; checks: Record<string, { ok: boolean }> };
+        expect(ready.status).toBe(200);
+        expect(Object.keys(report.checks).sort()).toEqual([...service.checks].sort());
+        expect(report.status).toBe('ok');
+        const missing = await fetch(`${app.url}/no-such-path`);
+        expect(missing.status).toBe(404);
+        expect(await missing.json()).toMatchObject({ code: 'NOT_FOUND' });
+      } finally {
+        await app.close();
+      }
+      await expect(fetch(`${app.url}/healthz`)).rejects.toThrow();
+    });
+
+    it('stops at start-up with exit code 2 and a message naming a bad variable', () => {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', service.mainPath], {
+        env: { ...process.env, PORT: 'eighty', LOG_LEVEL: 'loud' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(`Invalid configuration for ${service.name}`);
+      expect(result.stderr).toMatch(/PORT: expected a port number.*"eighty"/);
+      expect(result.stderr).toMatch(/LOG_LEVEL: expected one of/);
+    });
+  });
+}

@@ -1,0 +1,76 @@
+/*
+ * `npm start`: the whole system in one process on embedded defaults: one engine and one
+ * database shared by the gateway, event processor, query API and alert engine. Set
+ * REDIS_URL / DATABASE_URL to use real servers instead.
+ */
+import { z } from 'zod';
+import * as alertEngine from '@defi-realtime/alert-engine';
+import { openDatabase } from '@defi-realtime/db';
+import { createEngine } from '@defi-realtime/engine';
+import * as eventProcessor from '@defi-realtime/event-processor';
+import * as gateway from '@defi-realtime/gateway';
+import * as queryApi from '@defi-realtime/query-api';
+import { createLogger, envFields, onShutdown, parseEnv, serviceEnvShape, type RunningApp } from '@defi-realtime/runtime';
+
+const { PORT: _unused, ...common } = serviceEnvShape(0);
+const env = parseEnv(
+  'npm start',
+  z.object({
+    ...common,
+    // Quiet by default so the banner stays readable; LOG_LEVEL=info shows every event.
+    LOG_LEVEL: envFields.logLevel().default('warn'),
+    GATEWAY_PORT: envFields.port(8080),
+    QUERY_API_PORT: envFields.port(8081),
+    ALERT_ENGINE_PORT: envFields.port(8082),
+    EVENT_PROCESSOR_PORT: envFields.port(8083),
+  }),
+);
+
+async function main(): Promise<void> {
+  const logger = createLogger('defi-realtime', env.LOG_LEVEL);
+  const engine = await createEngine({ redisUrl: env.REDIS_URL, prefix: env.REDIS_PREFIX, logger });
+  const db = await openDatabase({ url: env.DATABASE_URL, logger });
+  const shared = { engine, db };
+  // Each app reads its own variables from the environment, with PORT set per app.
+  const envFor = (port: number) => ({ ...process.env, PORT: String(port) });
+
+  const apps: Array<[string, RunningApp]> = [];
+  const gw = await gateway.start(gateway.loadConfig(envFor(env.GATEWAY_PORT)), { logger: logger.child({ app: 'gateway' }), ...shared });
+  apps.push(['gateway', gw]);
+  // A fresh key each start: the embedded database lives and dies with this process.
+  const demo = await gw.keys.create({ name: 'demo', tier: 'pro', owner: 'demo' });
+  apps.push(['query-api', await queryApi.start(queryApi.loadConfig(envFor(env.QUERY_API_PORT)), { logger: logger.child({ app: 'query-api' }), db })]);
+  apps.push(['alert-engine', await alertEngine.start(alertEngine.loadConfig(envFor(env.ALERT_ENGINE_PORT)), { logger: logger.child({ app: 'alert-engine' }), ...shared })]);
+  apps.push(['event-processor', await eventProcessor.start(eventProcessor.loadConfig(envFor(env.EVENT_PROCESSOR_PORT)), { logger: logger.child({ app: 'event-processor' }), ...shared })]);
+
+  const ws = apps[0]![1].url.replace(/^http/, 'ws');
+  console.log(
+    [
+      '',
+      'defi-realtime is running (one process)',
+      `  engine:    ${env.REDIS_URL ? `Redis ${env.REDIS_URL.replace(/\/\/[^@]*@/, '//***@')}` : 'in memory'}`,
+      `  database:  ${env.DATABASE_URL ? 'PostgreSQL' : 'PGlite (embedded, in memory)'}`,
+      '',
+      `  WebSocket        ${ws}/v2/realtime`,
+      `  demo API key     ${demo.key}   (tier pro)`,
+      ...apps.map(([name, app]) => `  ${name.padEnd(16)} ${app.url}   (${app.url}/healthz, ${app.url}/readyz)`),
+      '',
+      'Try it:',
+      `  node -e "const ws=new (require('ws'))('${ws}/v2/realtime?apiKey=${demo.key}');ws.on('open',()=>ws.send(JSON.stringify({type:'subscribe',channels:['prices']})));ws.on('message',m=>console.log(String(m)))"`,
+      '',
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+
+  onShutdown(async () => {
+    for (const [, app] of apps.reverse()) await app.close();
+    await db.close();
+    await engine.close();
+  }, logger);
+}
+
+main().catch((err: unknown) => {
+  console.error('defi-realtime failed to start:', err);
+  process.exit(1);
+});
