@@ -46,6 +46,8 @@ export const GatewayEnvSchema = z.object({
   HISTORY_SIZE: z.coerce.number().int().positive().default(10_000),
   /** Recent events read to build a snapshot of an aggregate channel (latest per key). */
   SNAPSHOT_DEPTH: z.coerce.number().int().positive().default(2_000),
+  /** How often this node tells the others it is alive; a node silent for two intervals is cleaned up by the others. */
+  ENGINE_HEARTBEAT_MS: z.coerce.number().int().min(50).default(5_000),
   /** On SIGTERM: how long to wait for clients to leave before closing the rest. */
   DRAIN_TIMEOUT_MS: envFields.durationMs(10_000),
   /** Gateway processes sharing the port (needs REDIS_URL when > 1). Default: cores with Redis, else 1. */

@@ -49,7 +49,7 @@ export async function start(config: GatewayConfig, deps: GatewayDeps): Promise<R
   const closer = new Closer(logger);
   const engine =
     deps.engine ??
-    closer.add('engine', await createEngine({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, historySize: config.HISTORY_SIZE, logger }), (e) => e.close());
+    closer.add('engine', await createEngine({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, historySize: config.HISTORY_SIZE, heartbeatMs: config.ENGINE_HEARTBEAT_MS, logger }), (e) => e.close());
   const db = deps.db ?? closer.add('database', await openDatabase({ url: config.DATABASE_URL, logger }), (d) => d.close());
 
   const tiers = resolveTierLimits(config.TIER_LIMITS, 'TIER_LIMITS');
