@@ -3,6 +3,7 @@
  * database shared by the gateway, event processor, query API and alert engine. Set
  * REDIS_URL / DATABASE_URL to use real servers instead.
  */
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import * as alertEngine from '@defi-realtime/alert-engine';
 import { openDatabase } from '@defi-realtime/db';
@@ -41,7 +42,10 @@ async function main(): Promise<void> {
   const demo = await gw.keys.create({ name: 'demo', tier: 'pro', owner: 'demo' });
   apps.push(['query-api', await queryApi.start(queryApi.loadConfig(envFor(env.QUERY_API_PORT)), { logger: logger.child({ app: 'query-api' }), db })]);
   apps.push(['alert-engine', await alertEngine.start(alertEngine.loadConfig(envFor(env.ALERT_ENGINE_PORT)), { logger: logger.child({ app: 'alert-engine' }), ...shared })]);
-  apps.push(['event-processor', await eventProcessor.start(eventProcessor.loadConfig(envFor(env.EVENT_PROCESSOR_PORT)), { logger: logger.child({ app: 'event-processor' }), ...shared })]);
+  // The demo streams simulated markets unless SIMULATOR=off; ingest takes a token made up here unless one is set.
+  const ingestToken = process.env.INGEST_TOKEN ?? `demo-${randomBytes(12).toString('hex')}`;
+  const processorEnv = { ...envFor(env.EVENT_PROCESSOR_PORT), SIMULATOR: process.env.SIMULATOR ?? 'on', INGEST_TOKEN: ingestToken };
+  apps.push(['event-processor', await eventProcessor.start(eventProcessor.loadConfig(processorEnv), { logger: logger.child({ app: 'event-processor' }), ...shared })]);
 
   const ws = apps[0]![1].url.replace(/^http/, 'ws');
   console.log(
@@ -50,9 +54,11 @@ async function main(): Promise<void> {
       'defi-realtime is running (one process)',
       `  engine:    ${env.REDIS_URL ? `Redis ${env.REDIS_URL.replace(/\/\/[^@]*@/, '//***@')}` : 'in memory'}`,
       `  database:  ${env.DATABASE_URL ? 'PostgreSQL' : 'PGlite (embedded, in memory)'}`,
+      `  live data: ${processorEnv.SIMULATOR === 'off' ? 'none (SIMULATOR=off): POST /v1/ingest' : 'simulated markets (SIMULATOR=off to stop)'}`,
       '',
       `  WebSocket        ${ws}/v2/realtime`,
       `  demo API key     ${demo.key}   (tier pro)`,
+      `  ingest token     ${ingestToken}   (POST ${apps[3]![1].url}/v1/ingest, Authorization: Bearer ...)`,
       ...apps.map(([name, app]) => `  ${name.padEnd(16)} ${app.url}   (${app.url}/healthz, ${app.url}/readyz)`),
       '',
       'Try it:',

@@ -1,11 +1,26 @@
 import { z } from 'zod';
-import { parseEnv, serviceEnvShape } from '@defi-realtime/runtime';
+import { envFields, parseEnv, serviceEnvShape } from '@defi-realtime/runtime';
+
+const percent = z.coerce.number({ error: 'expected a percent' }).nonnegative();
 
 /** The event-processor's environment: every variable, its default and what it is for. */
 export const EventProcessorEnvSchema = z.object({
   ...serviceEnvShape(8083),
   /** Bearer token required by POST /v1/ingest. Unset: ingest is refused. */
   INGEST_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  /** Run the market simulator (random walks over tools/fixtures). */
+  SIMULATOR: envFields.bool(false),
+  SIMULATOR_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
+  /** Simulated seconds per real second. */
+  SIMULATOR_SPEED: z.coerce.number().positive().default(60),
+  /** A price moving at least this percent since the last event makes an event. */
+  PRICE_CHANGE_PCT: percent.default(0.1),
+  /** A TVL moving at least this percent... */
+  TVL_CHANGE_PCT: percent.default(1),
+  /** ...or at least this many dollars makes an event. */
+  TVL_CHANGE_USD: z.coerce.number().nonnegative().default(10_000),
+  /** Points buffered while PostgreSQL is slow or down; past it ingest answers 503. */
+  WRITE_BUFFER_MAX: z.coerce.number().int().positive().default(200_000),
 });
 export type EventProcessorConfig = z.output<typeof EventProcessorEnvSchema>;
 

@@ -4,6 +4,7 @@ import {
   Closer,
   Health,
   createHttpApp,
+  createMetricsRegistry,
   describeConfig,
   listenHttpApp,
   runningApp,
@@ -11,6 +12,11 @@ import {
   type RunningApp,
 } from '@defi-realtime/runtime';
 import type { EventProcessorConfig } from './config';
+import { MAX_INGEST_BYTES, registerIngestRoute } from './ingest/ingest-route';
+import { Pipeline } from './pipeline/pipeline';
+import { Processor } from './processor';
+import { Simulator } from './sources/simulator';
+import { PointWriter } from './storage/point-writer';
 
 export interface EventProcessorDeps {
   logger: Logger;
@@ -20,22 +26,35 @@ export interface EventProcessorDeps {
   engine?: Engine;
 }
 
-/** Start the event-processor over HTTP; its real routes come with its own issue. */
-export async function start(config: EventProcessorConfig, deps: EventProcessorDeps): Promise<RunningApp> {
+export interface RunningEventProcessor extends RunningApp {
+  readonly processor: Processor;
+}
+
+/** Start the event processor: HTTP ingest, the simulator when asked, and the point writer. */
+export async function start(config: EventProcessorConfig, deps: EventProcessorDeps): Promise<RunningEventProcessor> {
   const { logger } = deps;
   const closer = new Closer(logger);
   const db = deps.db ?? closer.add('database', await openDatabase({ url: config.DATABASE_URL, logger }), (d) => d.close());
   const engine =
     deps.engine ??
-    closer.add('engine', await createEngine({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, logger }), (e) =>
-      e.close(),
-    );
+    closer.add('engine', await createEngine({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, logger }), (e) => e.close());
 
-  const health = new Health().addCheck('database', () => db.query('SELECT 1'))
-    .addCheck('engine', () => engine.nodes());
-  const app = createHttpApp({ logger, health });
+  const registry = createMetricsRegistry('event-processor');
+  const thresholds = { pricePct: config.PRICE_CHANGE_PCT, tvlPct: config.TVL_CHANGE_PCT, tvlUsd: config.TVL_CHANGE_USD };
+  const writer = closer.add('point writer', new PointWriter(db, { logger, maxBuffered: config.WRITE_BUFFER_MAX }), (w) => w.close());
+  const processor = new Processor(new Pipeline(engine, thresholds, 'event-processor'), writer, registry);
+
+  if (config.SIMULATOR) {
+    const simulator = new Simulator((records) => processor.process(records), logger, { intervalMs: config.SIMULATOR_INTERVAL_MS, speed: config.SIMULATOR_SPEED });
+    simulator.start();
+    closer.add('simulator', simulator, (s) => s.stop());
+  }
+
+  const health = new Health().addCheck('database', () => db.query('SELECT 1')).addCheck('engine', () => engine.nodes());
+  const app = createHttpApp({ logger, health, metrics: registry, bodyLimit: MAX_INGEST_BYTES });
+  registerIngestRoute(app, processor, config.INGEST_TOKEN);
   const url = await listenHttpApp(app, config.PORT, config.HOST);
   closer.add('http', app, (a) => a.close());
   logger.info({ url, config: describeConfig(config) }, 'event-processor listening');
-  return runningApp(url, health, closer);
+  return { ...runningApp(url, health, closer), processor };
 }

@@ -159,3 +159,6 @@ export type { ErrorCode, ErrorDefinition, ProtocolErrorOptions } from './errors'
 
 export { validate, describeZodError } from './issues';
 export type { BadRequest, Validated } from './issues';
+
+export { MAX_INGEST_RECORDS, IngestPriceSchema, IngestTvlSchema, IngestBatchSchema } from './ingest';
+export type { IngestPrice, IngestTvl, IngestBatch, IngestRejection, IngestResult } from './ingest';

@@ -1,14 +1,26 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
 import type { Health } from './health';
 import { baseUrl } from './http';
 import type { Logger } from './logger';
+
+/** What the error handler reads from a thrown error. */
+interface HttpError {
+  message: string;
+  statusCode?: number;
+  code?: string;
+  httpStatus?: number;
+  toHttpBody?: () => unknown;
+}
 
 export interface HttpAppOptions {
   logger: Logger;
   health: Health;
   /** Largest request body accepted. @default 1 MiB */
   bodyLimit?: number;
+  /** Served at `/metrics` when given. */
+  metrics?: Registry;
 }
 
 /**
@@ -28,13 +40,21 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     const report = await options.health.readiness();
     return reply.code(report.status === 'ok' ? 200 : 503).send(report);
   });
+  const registry = options.metrics;
+  if (registry) app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ code: 'NOT_FOUND', message: `no route for ${req.method} ${req.url.split('?')[0]}` }),
   );
-  app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, req, reply) => {
+  app.setErrorHandler((err: HttpError, req, reply) => {
+    // Errors that know their answer (ProtocolError: code, status, field) give it as is.
+    if (typeof err.httpStatus === 'number' && typeof err.toHttpBody === 'function') {
+      if (err.httpStatus >= 500) req.log.error({ err }, 'request failed');
+      return reply.code(err.httpStatus).send(err.toHttpBody());
+    }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err }, 'request failed');
-    const code = status === 413 ? 'MESSAGE_TOO_LARGE' : status >= 500 ? 'INTERNAL' : (err.code ?? 'BAD_REQUEST');
+    // Fastify's own (FST_*) codes mean nothing to a client: answer with ours.
+    const code = status === 413 ? 'MESSAGE_TOO_LARGE' : status >= 500 ? 'INTERNAL' : err.code && !err.code.startsWith('FST_') ? err.code : 'BAD_REQUEST';
     return reply.code(status).send({ code, message: status >= 500 ? 'internal error' : err.message });
   });
   return app;

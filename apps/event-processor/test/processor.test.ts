@@ -1,0 +1,148 @@
+import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing';
+import { RedisEngine, type ChannelEvent } from '@defi-realtime/engine';
+import { EventEnvelopeSchema } from '@defi-realtime/protocol';
+import { createRedis } from '@defi-realtime/redis';
+import { cleanupPrefix, redisUrlForTests, requireRedis } from '@defi-realtime/redis/testing';
+import { createLogger } from '@defi-realtime/runtime';
+import { randomBytes } from 'node:crypto';
+import { loadConfig, start, type RunningEventProcessor } from '../src';
+import { Simulator } from '../src/sources/simulator';
+
+const TOKEN = 'test-ingest-token-0123456789';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('event processor on real Redis and PostgreSQL', () => {
+  const redisUrl = redisUrlForTests();
+  const prefix = `t_ep_${randomBytes(4).toString('hex')}`;
+  let database: TestDatabase;
+  let engine: RedisEngine; // a second node: what a gateway would see
+  let processor: RunningEventProcessor;
+  const received = new Map<string, ChannelEvent[]>();
+
+  const listen = async (channel: string) => {
+    received.set(channel, []);
+    await engine.subscribe(channel, (event) => received.get(channel)!.push(event));
+  };
+  const ingest = (body: unknown, token = TOKEN) =>
+    fetch(`${processor.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  const eventually = async (check: () => void | Promise<void>, ms = 5_000) => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      try {
+        return await check();
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await sleep(25);
+      }
+    }
+  };
+
+  beforeAll(async () => {
+    await requireRedis(redisUrl);
+    database = await createTestDatabase('postgres');
+    engine = new RedisEngine({ redis: redisUrl, prefix });
+    await engine.start();
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', REDIS_URL: redisUrl, REDIS_PREFIX: prefix, INGEST_TOKEN: TOKEN });
+    processor = await start(config, { logger: createLogger('test', 'silent'), db: database.db });
+    await listen('token:coingecko:ethereum');
+    await listen('chain:bsc:prices');
+    await listen('tvl');
+  }, 60_000);
+
+  afterAll(async () => {
+    await processor.close();
+    await engine.close();
+    const redis = createRedis(redisUrl);
+    await cleanupPrefix(redis, prefix);
+    await redis.quit();
+    await database.cleanup();
+  });
+
+  it('publishes a price change once, with the previous price and the change, to its channels only', async () => {
+    const t = Date.now();
+    expect(await (await ingest({ prices: [{ tokenId: 'coingecko:ethereum', price: 3000, timestamp: t, symbol: 'ETH', chain: 'ethereum' }] })).json()).toMatchObject({ accepted: 1, events: 0 });
+    const res = await ingest({ prices: [{ tokenId: 'coingecko:ethereum', price: 3100, timestamp: t + 1000, symbol: 'ETH', chain: 'ethereum' }] });
+    expect(await res.json()).toEqual({ accepted: 1, events: 1, duplicates: 0, rejected: [] });
+    await eventually(() => expect(received.get('token:coingecko:ethereum')).toHaveLength(1));
+    const event = EventEnvelopeSchema.parse(JSON.parse(received.get('token:coingecko:ethereum')![0]!.payload));
+    expect(event.type).toBe('price_update');
+    expect(event.data).toMatchObject({ tokenId: 'coingecko:ethereum', price: 3100, previousPrice: 3000 });
+    expect((event.data as { changePercent: number }).changePercent).toBeCloseTo(3.33, 2);
+    await sleep(100);
+    expect(received.get('chain:bsc:prices')).toHaveLength(0);
+  });
+
+  it('drops the same record ingested twice (published once), and says so', async () => {
+    const record = { tokenId: 'coingecko:ethereum', price: 3300, timestamp: Date.now() + 5_000 };
+    const before = received.get('token:coingecko:ethereum')!.length;
+    expect(await (await ingest({ prices: [record] })).json()).toMatchObject({ events: 1, duplicates: 0 });
+    expect(await (await ingest({ prices: [record] })).json()).toMatchObject({ events: 0, duplicates: 1 });
+    await sleep(200);
+    expect(received.get('token:coingecko:ethereum')!.length - before).toBe(1);
+  });
+
+  it('rejects bad records one by one, naming the field, and processes the rest', async () => {
+    const res = await ingest({
+      prices: [{ tokenId: 'not a token', price: 1, timestamp: Date.now() }, { tokenId: 'coingecko:bitcoin', price: -5, timestamp: Date.now() }, { tokenId: 'coingecko:bitcoin', price: 95000, timestamp: Date.now() }],
+      tvl: [{ protocolId: 'aave-v3', timestamp: Date.now() }],
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { accepted: number; rejected: Array<{ kind: string; index: number; field?: string; reason: string }> };
+    expect(body.accepted).toBe(1);
+    expect(body.rejected).toEqual([
+      expect.objectContaining({ kind: 'price', index: 0, field: 'tokenId' }),
+      expect.objectContaining({ kind: 'price', index: 1, field: 'price' }),
+      expect.objectContaining({ kind: 'tvl', index: 0, field: 'tvl' }),
+    ]);
+  });
+
+  it('refuses without the token (401), a malformed batch (400) and an oversized body (413)', async () => {
+    expect((await ingest({ prices: [] }, 'wrong-token-0123456789')).status).toBe(401);
+    const empty = await ingest({ prices: [] });
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toMatchObject({ code: 'BAD_REQUEST' });
+    const huge = await fetch(`${processor.url}/v1/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ prices: [{ tokenId: 'coingecko:x', price: 1, timestamp: 1, symbol: 'x'.repeat(9 * 1024 * 1024) }] }),
+    });
+    expect(huge.status).toBe(413);
+  });
+
+  it('writes every observation to PostgreSQL in batches', async () => {
+    await eventually(async () => {
+      const { rows } = await database.db.query<{ n: string }>("SELECT count(*) AS n FROM price_points WHERE token_id = 'coingecko:ethereum'");
+      expect(Number(rows[0]!.n)).toBe(3);
+    });
+  });
+
+  it('keeps publishing while PostgreSQL refuses writes, then writes the backlog', async () => {
+    await database.db.query('ALTER TABLE tvl_points RENAME TO tvl_points_away');
+    try {
+      const t = Date.now();
+      await ingest({ tvl: [{ protocolId: 'lido', name: 'Lido', tvl: 1_000_000, timestamp: t }] });
+      const res = await ingest({ tvl: [{ protocolId: 'lido', name: 'Lido', tvl: 2_000_000, timestamp: t + 1 }] });
+      expect(await res.json()).toMatchObject({ events: 1 });
+      await eventually(() => expect(received.get('tvl')!.some((e) => e.payload.includes('"tvl":2000000'))).toBe(true));
+      await sleep(300);
+      expect(processor.processor.writer.backlog).toBe(2);
+    } finally {
+      await database.db.query('ALTER TABLE tvl_points_away RENAME TO tvl_points');
+    }
+    await eventually(() => expect(processor.processor.writer.backlog).toBe(0), 10_000);
+    const { rows } = await database.db.query<{ n: string }>("SELECT count(*) AS n FROM tvl_points WHERE protocol_id = 'lido'");
+    expect(Number(rows[0]!.n)).toBe(2);
+  });
+
+  it('simulates valid events over the real fixture', async () => {
+    const simulator = new Simulator(async () => undefined, createLogger('test', 'silent'), { seed: 7, speed: 3600 });
+    const first = simulator.tick(1_000);
+    const second = simulator.tick(2_000);
+    expect(first.length).toBe(second.length);
+    expect(new Set(first.map((r) => (r.kind === 'price' ? r.tokenId : r.protocolId))).size).toBeGreaterThan(40);
+    const outcomes = [...(await processor.processor.process(first)), ...(await processor.processor.process(second))];
+    expect(outcomes.filter((o) => o === 'event').length).toBeGreaterThan(10);
+    await eventually(() => expect(received.get('tvl')!.length).toBeGreaterThan(5));
+    for (const event of received.get('tvl')!) expect(EventEnvelopeSchema.safeParse(JSON.parse(event.payload)).success).toBe(true);
+  });
+});
