@@ -8,6 +8,8 @@ export const EventProcessorEnvSchema = z.object({
   ...serviceEnvShape(8083),
   /** Bearer token required by POST /v1/ingest. Unset: ingest is refused. */
   INGEST_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  /** Stream rows other pipelines insert into price_points / tvl_points (PostgreSQL NOTIFY). */
+  POSTGRES_CHANGES: envFields.bool(true),
   /** Run the market simulator (random walks over tools/fixtures). */
   SIMULATOR: envFields.bool(false),
   SIMULATOR_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),

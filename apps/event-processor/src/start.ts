@@ -15,6 +15,7 @@ import type { EventProcessorConfig } from './config';
 import { MAX_INGEST_BYTES, registerIngestRoute } from './ingest/ingest-route';
 import { Pipeline } from './pipeline/pipeline';
 import { Processor } from './processor';
+import { listenForPointChanges } from './sources/postgres-changes';
 import { Simulator } from './sources/simulator';
 import { PointWriter } from './storage/point-writer';
 
@@ -44,6 +45,9 @@ export async function start(config: EventProcessorConfig, deps: EventProcessorDe
   const writer = closer.add('point writer', new PointWriter(db, { logger, maxBuffered: config.WRITE_BUFFER_MAX }), (w) => w.close());
   const processor = new Processor(new Pipeline(engine, thresholds, 'event-processor'), writer, registry);
 
+  if (config.POSTGRES_CHANGES) {
+    closer.add('postgres changes', await listenForPointChanges(db, (records) => processor.process(records), logger), (stop) => stop());
+  }
   if (config.SIMULATOR) {
     const simulator = new Simulator((records) => processor.process(records), logger, { intervalMs: config.SIMULATOR_INTERVAL_MS, speed: config.SIMULATOR_SPEED });
     simulator.start();

@@ -23,6 +23,8 @@ export class PointWriter {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private failures = 0;
+  /** Points taken from the buffer by the write under way (still not stored). */
+  private inFlight = 0;
   private readonly maxBuffered: number;
   private readonly batchSize: number;
   private readonly flushMs: number;
@@ -37,14 +39,14 @@ export class PointWriter {
     this.flushMs = options.flushMs ?? 100;
   }
 
-  /** Points waiting to be written. */
+  /** Points not yet stored: waiting, or in the write under way. */
   get backlog(): number {
-    return this.buffer.length;
+    return this.buffer.length + this.inFlight;
   }
 
   /** Whether `count` more points fit in the buffer. */
   hasRoom(count: number): boolean {
-    return this.buffer.length + count <= this.maxBuffered;
+    return this.backlog + count <= this.maxBuffered;
   }
 
   add(records: ObservationRecord[]): void {
@@ -85,6 +87,7 @@ export class PointWriter {
   private async write(): Promise<void> {
     const batch = this.buffer.splice(0, this.batchSize);
     if (batch.length === 0) return;
+    this.inFlight = batch.length;
     try {
       await this.db.transaction(async (tx) => {
         // These rows are already published: the NOTIFY trigger must not feed them back to us.
@@ -108,10 +111,12 @@ export class PointWriter {
           );
         }
       });
+      this.inFlight = 0;
       this.written += batch.length;
       if (this.failures > 0) this.options.logger.info({ failures: this.failures }, 'point writes recovered');
       this.failures = 0;
     } catch (err) {
+      this.inFlight = 0;
       this.buffer.unshift(...batch); // back to the front: order kept, nothing lost
       this.failures += 1;
       this.options.logger.warn({ err, backlog: this.buffer.length, failures: this.failures }, 'point write failed: will retry');
