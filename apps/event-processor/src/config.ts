@@ -15,6 +15,16 @@ export const EventProcessorEnvSchema = z.object({
   SIMULATOR_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
   /** Simulated seconds per real second. */
   SIMULATOR_SPEED: z.coerce.number().positive().default(60),
+  /** Poll DefiLlama's API for TVL and prices. */
+  DEFILLAMA_POLL: envFields.bool(false),
+  DEFILLAMA_API_URL: z.url().default('https://api.llama.fi'),
+  DEFILLAMA_COINS_URL: z.url().default('https://coins.llama.fi'),
+  DEFILLAMA_POLL_MS: z.coerce.number().int().min(1_000).default(60_000),
+  /** Coins to poll prices for, comma-separated DefiLlama ids. */
+  DEFILLAMA_COINS: z
+    .string()
+    .default('coingecko:bitcoin,coingecko:ethereum,coingecko:solana,coingecko:binancecoin,coingecko:tether,coingecko:usd-coin')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
   /** A price moving at least this percent since the last event makes an event. */
   PRICE_CHANGE_PCT: percent.default(0.1),
   /** A TVL moving at least this percent... */

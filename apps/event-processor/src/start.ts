@@ -15,6 +15,7 @@ import type { EventProcessorConfig } from './config';
 import { MAX_INGEST_BYTES, registerIngestRoute } from './ingest/ingest-route';
 import { Pipeline } from './pipeline/pipeline';
 import { Processor } from './processor';
+import { DefiLlamaPoller } from './sources/defillama-poller';
 import { listenForPointChanges } from './sources/postgres-changes';
 import { Simulator } from './sources/simulator';
 import { PointWriter } from './storage/point-writer';
@@ -47,6 +48,15 @@ export async function start(config: EventProcessorConfig, deps: EventProcessorDe
 
   if (config.POSTGRES_CHANGES) {
     closer.add('postgres changes', await listenForPointChanges(db, (records) => processor.process(records), logger), (stop) => stop());
+  }
+  if (config.DEFILLAMA_POLL) {
+    const poller = new DefiLlamaPoller(
+      { apiUrl: config.DEFILLAMA_API_URL, coinsUrl: config.DEFILLAMA_COINS_URL, coins: config.DEFILLAMA_COINS, intervalMs: config.DEFILLAMA_POLL_MS },
+      (records) => processor.process(records),
+      logger,
+    );
+    poller.start();
+    closer.add('defillama poller', poller, (p) => p.stop());
   }
   if (config.SIMULATOR) {
     const simulator = new Simulator((records) => processor.process(records), logger, { intervalMs: config.SIMULATOR_INTERVAL_MS, speed: config.SIMULATOR_SPEED });
