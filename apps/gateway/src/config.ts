@@ -9,8 +9,8 @@ export const GatewayEnvSchema = z.object({
   ...serviceEnvShape(8080),
   /** Keys created at start-up for development and tests: `drt_...:tier,drt_...:tier`. */
   SEED_API_KEYS: z.string().optional(),
-  /** HS256 secret for browser JWTs. */
-  JWT_SECRET: optionalSecret,
+  /** HS256 secret for browser JWTs: at least 32 bytes, as the verifier requires (RFC 7518 3.2). */
+  JWT_SECRET: z.string().refine((v) => Buffer.byteLength(v) >= 32, 'expected at least 32 bytes (e.g. `openssl rand -base64 32`)').optional(),
   /** RS256: the JWKS URL of the token issuer. */
   JWT_JWKS_URL: z.url({ error: 'expected an http(s) URL' }).optional(),
   /** RS256: a PEM public key (alternative to JWT_JWKS_URL). */

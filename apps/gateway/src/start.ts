@@ -45,8 +45,18 @@ export interface RunningGateway extends RunningApp {
 
 /** Start the gateway: WebSocket endpoint `/v2/realtime` plus health, metrics and admin over HTTP. */
 export async function start(config: GatewayConfig, deps: GatewayDeps): Promise<RunningGateway> {
+  const closer = new Closer(deps.logger);
+  try {
+    return await startWith(config, deps, closer);
+  } catch (err) {
+    // A failed start (bad JWT key, database down) must not leave connections and timers open.
+    await closer.closeAll();
+    throw err;
+  }
+}
+
+async function startWith(config: GatewayConfig, deps: GatewayDeps, closer: Closer): Promise<RunningGateway> {
   const { logger } = deps;
-  const closer = new Closer(logger);
   const engine =
     deps.engine ??
     closer.add('engine', await createEngine({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, historySize: config.HISTORY_SIZE, heartbeatMs: config.ENGINE_HEARTBEAT_MS, logger }), (e) => e.close());
@@ -64,6 +74,8 @@ export async function start(config: GatewayConfig, deps: GatewayDeps): Promise<R
       ? createJwtVerifier({ secret: config.JWT_SECRET, jwksUrl: config.JWT_JWKS_URL, publicKeyPem: config.JWT_PUBLIC_KEY, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, tiers })
       : undefined;
   const redis = config.REDIS_URL ? closer.add('redis (limits)', createRedis(config.REDIS_URL), (r) => r.quit()) : undefined;
+  // Connected before the first handshake: until then the limiter counts in memory, apart from Redis.
+  await redis?.ping();
 
   const registry = createMetricsRegistry('gateway');
   const connections: GatewayContext['connections'] = new Set();
@@ -97,6 +109,7 @@ export async function start(config: GatewayConfig, deps: GatewayDeps): Promise<R
 
   const host: ConnectionHost = {
     slowConsumerBytes: config.SLOW_CONSUMER_BYTES,
+    counts: metrics.counts,
     onSlowConsumer: (connection) => {
       metrics.slowConsumerCloses.inc();
       ctx.audit.warn({ event: 'slow_consumer', connectionId: connection.id, keyId: connection.principal?.id, remoteAddress: connection.remoteAddress, bufferedBytes: connection.ws.bufferedAmount }, 'slow consumer closed');

@@ -12,6 +12,8 @@ export type ConnectionState = 'authenticating' | 'open' | 'closing';
 /** What a connection needs from the gateway around it. */
 export interface ConnectionHost {
   readonly slowConsumerBytes: number;
+  /** Plain counters read at scrape time (gateway_messages_out_total): no prom-client call per frame. */
+  readonly counts: { framesOut: number; bytesOut: number };
   onSlowConsumer(connection: Connection): void;
 }
 
@@ -55,11 +57,19 @@ export class Connection implements FrameSink {
     this.ws.send(text);
   }
 
-  /** Write a pre-built data frame; the fan-out hot path. */
-  sendFrame(frame: Buffer): void {
-    if (this.state !== 'open' || this.ws.readyState !== WebSocket.OPEN) return;
-    if (this.overBudget(frame.length)) return;
+  /** True while data frames can still go out (see FrameSink). */
+  get accepting(): boolean {
+    return this.state === 'open' && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** Write a pre-built data frame; the fan-out hot path. False when it was not written. */
+  sendFrame(frame: Buffer): boolean {
+    if (!this.accepting) return false;
+    if (this.overBudget(frame.length)) return false;
     writeFrame(this.ws, frame);
+    this.host.counts.framesOut += 1;
+    this.host.counts.bytesOut += frame.length;
+    return true;
   }
 
   /** Send an `error` for a ProtocolError (or a registry code) without closing. */

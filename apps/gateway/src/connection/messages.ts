@@ -7,6 +7,7 @@ import {
   type AuthenticateMessage,
   type ChannelResult,
   type ClientMessage,
+  type ClientMessageId,
   type Position,
   type ResumeMessage,
   type SubscribeMessage,
@@ -89,7 +90,7 @@ async function authenticate(ctx: GatewayContext, connection: Connection, message
 }
 
 async function subscribe(ctx: GatewayContext, connection: Connection, message: SubscribeMessage): Promise<void> {
-  if (!takeSubscriptionChange(ctx, connection)) return;
+  if (!takeSubscriptionChange(ctx, connection, message.id)) return;
   const since = new Map<string, Position>();
   for (const [channel, position] of Object.entries(message.since ?? {})) {
     const normalized = normalizeChannel(channel);
@@ -108,7 +109,7 @@ async function subscribe(ctx: GatewayContext, connection: Connection, message: S
 }
 
 function unsubscribe(ctx: GatewayContext, connection: Connection, message: UnsubscribeMessage): void {
-  if (!takeSubscriptionChange(ctx, connection)) return;
+  if (!takeSubscriptionChange(ctx, connection, message.id)) return;
   const results: ChannelResult[] = message.channels.map((requested) => {
     const normalized = normalizeChannel(requested);
     if (!normalized.ok) return { channel: requested, status: 'error', error: { code: normalized.code, message: normalized.reason } };
@@ -122,8 +123,8 @@ function unsubscribe(ctx: GatewayContext, connection: Connection, message: Unsub
 }
 
 async function resume(ctx: GatewayContext, connection: Connection, message: ResumeMessage): Promise<void> {
-  const record = await ctx.resumeStore.take(message.resumeToken);
-  if (!record || record.principalId !== connection.principal!.id) {
+  const record = await ctx.resumeStore.take(message.resumeToken, connection.principal!.id);
+  if (!record) {
     return connection.sendError(
       new ProtocolError('RESUME_FAILED', 'resume token unknown, expired or not yours; subscribe again with `since` positions', { field: 'resumeToken' }),
       message.id,
@@ -141,20 +142,21 @@ function listResults(connection: Connection): ChannelResult[] {
   return [...connection.subscriptions.values()].map((s) => ({ channel: s.channel, status: 'subscribed', ...(s.position ? { position: s.position } : {}) }));
 }
 
-function takeSubscriptionChange(ctx: GatewayContext, connection: Connection): boolean {
+function takeSubscriptionChange(ctx: GatewayContext, connection: Connection, id: ClientMessageId | undefined): boolean {
   const limit = connection.principal!.limits.subscriptionChangesPerMinute;
   if (connection.subscriptionChanges.take(limit)) return true;
-  violation(ctx, connection, 'subscription_changes', `more than ${limit} subscription changes per minute; retry in ${seconds(connection.subscriptionChanges.retryAfterMs())} s`);
+  violation(ctx, connection, 'subscription_changes', `more than ${limit} subscription changes per minute; retry in ${seconds(connection.subscriptionChanges.retryAfterMs())} s`, id);
   return false;
 }
 
-function violation(ctx: GatewayContext, connection: Connection, limit: string, message: string): void {
+/** `id`: the refused message's, when it was parsed (the per-message rate is checked before parsing). */
+function violation(ctx: GatewayContext, connection: Connection, limit: string, message: string, id?: ClientMessageId): void {
   ctx.metrics.rateLimitHits.inc({ limit });
   if (connection.strike()) {
     ctx.audit.warn({ event: 'rate_limited_close', connectionId: connection.id, keyId: connection.principal?.id, remoteAddress: connection.remoteAddress, limit }, 'closed for repeated violations');
     connection.closeWith('RATE_LIMITED', message);
   } else {
-    connection.sendError(new ProtocolError('RATE_LIMITED', message));
+    connection.sendError(new ProtocolError('RATE_LIMITED', message), id);
   }
 }
 

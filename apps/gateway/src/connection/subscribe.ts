@@ -46,6 +46,9 @@ export async function subscribeChannels(
   const principal = connection.principal!;
   const results: ChannelResult[] = [];
   const ready: Ready[] = [];
+  // One channel named twice (`prices` and `events:prices`) is subscribed once, else its replay would be sent twice.
+  const firstIndex = new Map<string, number>();
+  const repeats: Array<[index: number, first: number]> = [];
 
   await Promise.all(
     requests.map(async (request, index) => {
@@ -55,6 +58,12 @@ export async function subscribeChannels(
         return;
       }
       const channel = normalized.channel;
+      const first = firstIndex.get(channel);
+      if (first !== undefined) {
+        repeats.push([index, first]);
+        return;
+      }
+      firstIndex.set(channel, index);
       if (!principalMayUse(principal, channel)) {
         results[index] = fail(channel, 'FORBIDDEN', `your credentials do not allow '${channel}'`);
         return;
@@ -89,6 +98,8 @@ export async function subscribeChannels(
     }),
   );
 
+  for (const [index, first] of repeats) results[index] = results[first]!;
+
   if (connection.state === 'closing') {
     // The client left while we waited on the engine: undo, nobody will read this.
     for (const { subscription } of ready) ctx.hub.remove(subscription);
@@ -96,7 +107,7 @@ export async function subscribeChannels(
   }
   connection.send({ type: 'subscription_result', ...(id === undefined ? {} : { id }), results });
   for (const { subscription, snapshot, replay, from } of ready) {
-    if (snapshot) connection.send({ type: 'snapshot', channel: subscription.channel, ...(from ? { position: from } : {}), data: snapshot });
+    if (snapshot) connection.send({ type: 'snapshot', ...(id === undefined ? {} : { id }), channel: subscription.channel, ...(from ? { position: from } : {}), data: snapshot });
     subscription.finishRecovery(replay, from);
   }
 }

@@ -42,17 +42,24 @@ export class ResumeStore {
     await this.engine.setState(key(connection.resumeToken), JSON.stringify(record), this.windowMs);
   }
 
-  /** Take (and forget: a token works once) the record for a token, or null when unknown or expired. */
-  async take(token: string): Promise<ResumeRecord | null> {
+  /**
+   * Take (and forget: a token works once) the record for a token, or null when unknown,
+   * expired or another principal's. Someone else's token is left alone: presenting it must
+   * not destroy its owner's session.
+   */
+  async take(token: string, principalId: string): Promise<ResumeRecord | null> {
     const text = await this.engine.getState(key(token));
     if (text === null) return null;
-    await this.engine.deleteState(key(token));
+    let record: ResumeRecord | null = null;
     try {
       const parsed = ResumeRecordSchema.safeParse(JSON.parse(text));
-      return parsed.success ? parsed.data : null;
+      if (parsed.success) record = parsed.data;
     } catch {
-      return null;
+      // not JSON: forgotten below like any unusable record
     }
+    if (record && record.principalId !== principalId) return null;
+    await this.engine.deleteState(key(token));
+    return record;
   }
 }
 

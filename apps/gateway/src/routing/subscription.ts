@@ -4,7 +4,10 @@ import type { PreparedEvent } from './prepared-event';
 
 /** Where a subscription's frames go: the connection. */
 export interface FrameSink {
-  sendFrame(frame: Buffer): void;
+  /** False once the connection is closing: what it is offered then is never sent. */
+  readonly accepting: boolean;
+  /** Write a frame; false when it was not written (the connection is closing or over its send budget). */
+  sendFrame(frame: Buffer): boolean;
 }
 
 /**
@@ -59,14 +62,25 @@ export class Subscription {
     for (const event of held) this.accept(event);
   }
 
-  /** Stop timers; pending conflated events are dropped. */
+  /**
+   * Stop timers. Pending conflated events are dropped, and the position moves back to just
+   * before the oldest of them, so a `resume` replays what the client was never sent.
+   */
   close(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    for (const event of this.pending?.values() ?? []) this.rewindBefore(event);
     this.pending = undefined;
   }
 
+  private rewindBefore(event: PreparedEvent): void {
+    const { offset, epoch } = event.position;
+    if (this.position?.epoch === epoch && offset <= this.position.offset) this.position = { offset: offset - 1, epoch };
+  }
+
   private accept(event: PreparedEvent): void {
+    // A closing connection keeps the position of what it was sent, so `resume` replays the rest.
+    if (!this.sink.accepting) return;
     const seen = this.position;
     // Replay and live overlap by design; an offset already seen in this epoch is a duplicate.
     if (seen && seen.epoch === event.position.epoch && event.position.offset <= seen.offset) return;
@@ -83,7 +97,7 @@ export class Subscription {
       if (last !== undefined && last !== 0 && (Math.abs(event.value - last) / Math.abs(last)) * 100 < this.minChangePct) return;
       this.lastValue.set(event.key, event.value);
     }
-    this.sink.sendFrame(event.frame);
+    if (!this.sink.sendFrame(event.frame)) this.rewindBefore(event);
   }
 
   private throttle(event: PreparedEvent): void {
