@@ -1,10 +1,6 @@
 import type { Logger } from '@defi-realtime/runtime';
-// The fixture lives in tools/fixtures (shared with tests and benchmarks); importing the
-// JSON lets tsup bundle it into dist/main.js, so the built app needs no data files.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import protocolFixture from '../../../../tools/fixtures/protocols.json';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import tokenFixture from '../../../../tools/fixtures/tokens.json';
+// JSON fixtures imported as modules: tsup bundles them into dist/main.js, no data files to ship.
+import { PROTOCOLS, TOKENS } from '@defi-realtime/fixtures';
 import type { ObservationRecord } from '../pipeline/records';
 
 /** Daily volatility per asset class (a standard deviation of log returns). */
@@ -51,16 +47,16 @@ export class Simulator {
     this.stepSeconds = (this.intervalMs / 1000) * (options.speed ?? 60);
     this.jumpProbability = options.jumpProbability ?? 0.002;
     this.random = mulberry32(options.seed ?? Math.floor(Math.random() * 2 ** 31));
-    this.tokens = tokenFixture.tokens.map((t) => ({
+    this.tokens = TOKENS.map((t) => ({
       id: t.id,
       symbol: t.symbol,
       decimals: t.decimals,
-      ...('chain' in t && t.chain ? { chain: t.chain } : {}),
+      ...(t.chain ? { chain: t.chain } : {}),
       price: t.price,
-      volatility: DAILY_VOLATILITY[t.class as keyof typeof DAILY_VOLATILITY],
+      volatility: DAILY_VOLATILITY[t.class],
       stable: t.class === 'stable',
     }));
-    this.protocols = protocolFixture.protocols.map((p) => ({ id: p.id, name: p.name, tvl: new Map(Object.entries(p.tvl)) }));
+    this.protocols = PROTOCOLS.map((p) => ({ id: p.id, name: p.name, tvl: new Map(Object.entries(p.tvl)) }));
   }
 
   start(): void {
