@@ -1,4 +1,5 @@
 import type { ChannelEvent, Engine, EventHandler } from '@defi-realtime/engine';
+import type { Position } from '@defi-realtime/protocol';
 import type { Logger } from '@defi-realtime/runtime';
 import type { GatewayMetrics } from '../metrics';
 import { prepareEvent } from './prepared-event';
@@ -7,6 +8,8 @@ import type { Subscription } from './subscription';
 interface ChannelEntry {
   readonly subscriptions: Set<Subscription>;
   readonly handler: EventHandler;
+  /** Position of the last event this node received live on the channel. */
+  last: Position | undefined;
   /** Resolves once the engine delivers this channel to this node. */
   ready: Promise<void>;
 }
@@ -38,6 +41,7 @@ export class ChannelHub {
     if (!entry) {
       const created: ChannelEntry = {
         subscriptions: new Set(),
+        last: undefined,
         handler: (event) => this.dispatch(created, subscription.channel, event),
         ready: Promise.resolve(),
       };
@@ -54,6 +58,15 @@ export class ChannelHub {
     }
   }
 
+  /**
+   * The position of the last live event this node received on a channel it is subscribed
+   * to: every later event will reach it live, so a new subscriber can start there without
+   * asking the engine. Undefined when nothing arrived since the node subscribed.
+   */
+  lastPosition(engineChannel: string): Position | undefined {
+    return this.channels.get(engineChannel)?.last;
+  }
+
   /** Unregister; the last subscription leaving a channel unsubscribes the node from it. */
   remove(subscription: Subscription): void {
     subscription.close();
@@ -68,6 +81,7 @@ export class ChannelHub {
   }
 
   private dispatch(entry: ChannelEntry, clientChannel: string, event: ChannelEvent): void {
+    entry.last = event.position;
     const prepared = prepareEvent(event, clientChannel);
     if (!prepared) {
       this.metrics.invalidEvents.inc();
