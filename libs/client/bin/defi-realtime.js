@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+'use strict';
+// The `defi-realtime` command. In the workspace it runs the TypeScript source through
+// tsx (no build step); a built package runs dist/cli.js.
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+const source = join(__dirname, '..', 'src', 'cli', 'main.ts');
+if (existsSync(source) && canResolve('tsx')) {
+  // What `node --import tsx` does: hooks for require() and import() of .ts files (the
+  // keys command imports @defi-realtime/auth lazily).
+  import('tsx').then(() => require(source));
+} else {
+  require(join(__dirname, '..', 'dist', 'cli.js'));
+}
+
+function canResolve(id) {
+  try {
+    require.resolve(id);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,3 @@
+// @defi-realtime/client: the real-time client for Node and browsers (docs/client.md).
+export { RealtimeClient, connect } from './node';
+export * from './shared-exports';
