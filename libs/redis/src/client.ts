@@ -48,11 +48,13 @@ export function createSubscriberConnection(
   options: SubscriberConnectionOptions = {},
 ): RedisClient {
   if (isCluster(client)) {
-    return client.duplicate([], { shardedSubscribers: options.sharded === true });
+    // Subscriber connections send (s)subscribe commands only: nothing to pipeline.
+    return client.duplicate([], { shardedSubscribers: options.sharded === true, enableAutoPipelining: false });
   }
   const name = client.options.connectionName;
   return client.duplicate({
     autoResubscribe: false,
+    enableAutoPipelining: false,
     ...(name !== undefined ? { connectionName: `${name}:sub` } : {}),
   });
 }
@@ -73,6 +75,7 @@ function createSingle(
     db: target.db,
     maxRetriesPerRequest: options.maxRetriesPerRequest,
     enableOfflineQueue: options.enableOfflineQueue,
+    enableAutoPipelining: options.autoPipelining,
     lazyConnect: options.lazyConnect,
     retryStrategy: retry(options),
   };
@@ -98,6 +101,7 @@ function createCluster(
   const clusterOptions: ClusterOptions = {
     redisOptions: { ...connectionOptions(target, options), ...raw, maxRetriesPerRequest: options.maxRetriesPerRequest },
     enableOfflineQueue: options.enableOfflineQueue,
+    enableAutoPipelining: options.autoPipelining,
     lazyConnect: options.lazyConnect,
     clusterRetryStrategy: retry(options),
   };

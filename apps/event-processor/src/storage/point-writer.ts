@@ -5,7 +5,7 @@ import type { ObservationRecord } from '../pipeline/records';
 export interface PointWriterOptions {
   /** Points held while PostgreSQL is slow or down; past it, ingest is refused (503). @default 200_000 */
   maxBuffered?: number;
-  /** Rows per INSERT. @default 2_000 */
+  /** Rows per INSERT: large batches amortize the round trip and the transaction. @default 10_000 */
   batchSize?: number;
   /** How often the buffer is written. @default 100 */
   flushMs?: number;
@@ -35,7 +35,7 @@ export class PointWriter {
     private readonly options: PointWriterOptions,
   ) {
     this.maxBuffered = options.maxBuffered ?? 200_000;
-    this.batchSize = options.batchSize ?? 2_000;
+    this.batchSize = options.batchSize ?? 10_000;
     this.flushMs = options.flushMs ?? 100;
   }
 
