@@ -55,3 +55,6 @@ export function describeServiceBasics<C>(service: ServiceUnderTest<C>): void {
     });
   });
 }
+
+export { spawnApp } from './spawn-app';
+export type { AppProcess } from './spawn-app';

@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util';
 import { createDatabase } from '@defi-realtime/db';
 import { createRedis } from '@defi-realtime/redis';
 import WebSocket from 'ws';
-import { cpuMicros, startApp, type AppProcess } from './processes';
+import { spawnApp, type AppProcess } from '@defi-realtime/runtime/testing';
+import { processCpuMicros as cpuMicros } from '../proc-stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -172,10 +173,10 @@ async function main(): Promise<void> {
   const apps: AppProcess[] = [];
   try {
     const common = { REDIS_URL, REDIS_PREFIX: prefix, DATABASE_URL: dbUrl, LOG_LEVEL: 'info' };
-    const processor = await startApp('event-processor', { ...common, INGEST_TOKEN: TOKEN, POSTGRES_CHANGES: 'off' });
+    const processor = await spawnApp('event-processor', { ...common, INGEST_TOKEN: TOKEN, POSTGRES_CHANGES: 'off' });
     apps.push(processor);
     const phase1 = await throughput(processor);
-    const gateway = await startApp('gateway', { ...common, SEED_API_KEYS: `${apiKey}:pro`, GATEWAY_WORKERS: '1' });
+    const gateway = await spawnApp('gateway', { ...common, SEED_API_KEYS: `${apiKey}:pro`, GATEWAY_WORKERS: '1' });
     apps.push(gateway);
     const phase2 = await latency(processor, gateway, apiKey);
     const result = { date: new Date().toISOString(), args, throughput: phase1, latency: phase2 };
@@ -198,7 +199,7 @@ async function main(): Promise<void> {
     writeFileSync(`${file}.json`, JSON.stringify(result, null, 2));
     writeFileSync(`${file}.md`, `${table}\n`);
   } finally {
-    for (const app of apps.reverse()) await app.stop();
+    for (const app of apps.reverse()) await app.stop('SIGTERM');
     await db.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
     await db.close();
     const redis = createRedis(REDIS_URL);
