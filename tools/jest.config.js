@@ -1,2 +1,3 @@
-// Tools' unit tests (the bench harness's pure parts). The harness itself is run, not tested.
-module.exports = { ...require('../jest.preset.js'), displayName: 'tools', testMatch: ['<rootDir>/**/src/**/*.test.ts'] };
+// Tools' tests: the bench harness's pure parts, and end-to-end checks that run the apps
+// as real processes (tools may depend on apps; libs and apps may not).
+module.exports = { ...require('../jest.preset.js'), displayName: 'tools', testMatch: ['<rootDir>/**/src/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/'] };

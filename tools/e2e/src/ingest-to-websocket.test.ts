@@ -1,0 +1,97 @@
+/*
+ * Issue 5's end-to-end check, as users see it: a producer POSTs observations to the
+ * event processor, and WebSocket subscribers of the gateway receive the changes. Both
+ * apps run as their own processes on real Redis and PostgreSQL.
+ */
+import { randomBytes } from 'node:crypto';
+import { generateApiKey } from '@defi-realtime/auth';
+import { createDatabase, type Database } from '@defi-realtime/db';
+import { databaseUrlForTests, requirePostgres } from '@defi-realtime/db/testing';
+import { createRedis } from '@defi-realtime/redis';
+import { cleanupPrefix, redisUrlForTests, requireRedis } from '@defi-realtime/redis/testing';
+import { spawnApp, type AppProcess } from '@defi-realtime/runtime/testing';
+import WebSocket from 'ws';
+
+const TOKEN = `e2e-${randomBytes(12).toString('hex')}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Subscriber {
+  messages: Array<{ type: string; channel?: string; data?: Record<string, unknown> }>;
+  ws: WebSocket;
+}
+
+describe('ingest -> event processor -> engine -> gateway -> WebSocket', () => {
+  const redisUrl = redisUrlForTests();
+  const prefix = `e2e_${randomBytes(4).toString('hex')}`;
+  const apiKey = generateApiKey();
+  let db: Database;
+  let processor: AppProcess;
+  let gateway: AppProcess;
+  const subscribers: Subscriber[] = [];
+
+  const subscribe = async (channel: string): Promise<Subscriber> => {
+    const ws = new WebSocket(`${gateway.url.replace('http', 'ws')}/v2/realtime?apiKey=${apiKey}`);
+    const subscriber: Subscriber = { messages: [], ws };
+    ws.on('message', (data) => subscriber.messages.push(JSON.parse(String(data))));
+    await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+    ws.send(JSON.stringify({ type: 'subscribe', channels: [channel] }));
+    const deadline = Date.now() + 5_000;
+    while (!subscriber.messages.some((m) => m.type === 'subscription_result') && Date.now() < deadline) await sleep(10);
+    subscribers.push(subscriber);
+    return subscriber;
+  };
+  const ingest = async (body: unknown) => {
+    const res = await fetch(`${processor.url}/v1/ingest`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(res.status).toBe(200);
+    return res.json() as Promise<{ accepted: number; events: number; duplicates: number }>;
+  };
+  const updates = (s: Subscriber) => s.messages.filter((m) => m.type === 'price_update');
+
+  beforeAll(async () => {
+    await requireRedis(redisUrl);
+    const databaseUrl = databaseUrlForTests();
+    await requirePostgres(databaseUrl);
+    db = await createDatabase({ url: databaseUrl, schema: prefix });
+    const env = { REDIS_URL: redisUrl, REDIS_PREFIX: prefix, DATABASE_URL: `${databaseUrl}?options=${encodeURIComponent(`-c search_path=${prefix}`)}`, LOG_LEVEL: 'warn' };
+    // The gateway migrates the (empty) schema first; the processor then finds it ready.
+    gateway = await spawnApp('gateway', { ...env, LOG_LEVEL: 'info', GATEWAY_WORKERS: '1', SEED_API_KEYS: `${apiKey}:pro` });
+    processor = await spawnApp('event-processor', { ...env, LOG_LEVEL: 'info', INGEST_TOKEN: TOKEN });
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const s of subscribers) s.ws.close();
+    await processor?.stop();
+    await gateway?.stop();
+    await db.exec(`DROP SCHEMA IF EXISTS ${prefix} CASCADE`);
+    await db.close();
+    const redis = createRedis(redisUrl);
+    await cleanupPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  it('delivers one price_update (3000 -> 3100, +3.33 %) to the token channel and nothing to another chain', async () => {
+    const eth = await subscribe('token:coingecko:ethereum');
+    const bsc = await subscribe('chain:bsc:prices');
+    const t = Date.now();
+    await ingest({ prices: [{ tokenId: 'coingecko:ethereum', symbol: 'ETH', chain: 'ethereum', price: 3000, timestamp: t }] });
+    expect(await ingest({ prices: [{ tokenId: 'coingecko:ethereum', symbol: 'ETH', chain: 'ethereum', price: 3100, timestamp: t + 1_000 }] })).toMatchObject({ events: 1 });
+    const deadline = Date.now() + 5_000;
+    while (updates(eth).length === 0 && Date.now() < deadline) await sleep(10);
+    await sleep(200);
+    expect(updates(eth)).toHaveLength(1);
+    const data = updates(eth)[0]!.data!;
+    expect(data).toMatchObject({ tokenId: 'coingecko:ethereum', price: 3100, previousPrice: 3000 });
+    expect(Math.round((data.changePercent as number) * 100) / 100).toBe(3.33);
+    expect(updates(bsc)).toHaveLength(0);
+  });
+
+  it('publishes a record ingested twice only once', async () => {
+    const eth = subscribers[0]!;
+    const before = updates(eth).length;
+    const record = { tokenId: 'coingecko:ethereum', price: 3300, timestamp: Date.now() + 10_000 };
+    expect(await ingest({ prices: [record] })).toMatchObject({ events: 1, duplicates: 0 });
+    expect(await ingest({ prices: [record] })).toMatchObject({ events: 0, duplicates: 1 });
+    await sleep(500);
+    expect(updates(eth).length - before).toBe(1);
+  });
+});
