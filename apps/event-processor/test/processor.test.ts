@@ -5,12 +5,12 @@ import { EventEnvelopeSchema } from '@defi-realtime/protocol';
 import { createRedis } from '@defi-realtime/redis';
 import { cleanupPrefix, redisUrlForTests, requireRedis } from '@defi-realtime/redis/testing';
 import { createLogger } from '@defi-realtime/runtime';
+import { eventually, sleep } from '@defi-realtime/runtime/testing';
 import { randomBytes } from 'node:crypto';
 import { loadConfig, start, type RunningEventProcessor } from '../src';
 import { Simulator } from '../src/sources/simulator';
 
 const TOKEN = 'test-ingest-token-0123456789';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('event processor on real Redis and PostgreSQL', () => {
   const redisUrl = redisUrlForTests();
@@ -26,17 +26,6 @@ describe('event processor on real Redis and PostgreSQL', () => {
   };
   const ingest = (body: unknown, token = TOKEN) =>
     fetch(`${processor.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
-  const eventually = async (check: () => void | Promise<void>, ms = 5_000) => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      try {
-        return await check();
-      } catch (err) {
-        if (Date.now() > deadline) throw err;
-        await sleep(25);
-      }
-    }
-  };
 
   beforeAll(async () => {
     await requireRedis(redisUrl);

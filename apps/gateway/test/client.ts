@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ServerMessageSchema } from '@defi-realtime/protocol';
 import { WebSocket, type ClientOptions } from 'ws';
+import { eventually, sleep, withTimeout } from '@defi-realtime/runtime/testing';
 
 /** Any server message, loosely typed: tests assert on the wire shape, not on our own types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -207,27 +208,4 @@ function readRefusal(res: IncomingMessage): Promise<Refusal> {
   });
 }
 
-/** Reject with a readable message when `promise` takes longer than `ms`. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Poll until `check` passes; rethrow its last failure after `timeoutMs`. */
-export async function eventually(check: () => void | Promise<void>, timeoutMs = 5_000, everyMs = 25): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(everyMs);
-    }
-  }
-}
+export { eventually, sleep, withTimeout };

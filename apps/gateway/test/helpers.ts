@@ -11,7 +11,7 @@ import { loadConfig, REALTIME_PATH, start, type RunningGateway } from '../src';
 import { eventually, TestClient, type ConnectOptions, type Message } from './client';
 
 export * from './client';
-export * from './events';
+export * from '@defi-realtime/fixtures';
 
 /** Three seeded keys: two owners on the free tier, one on pro. */
 export interface TestKeys {

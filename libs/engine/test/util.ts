@@ -1,20 +1,7 @@
 import type { ChannelEvent, Engine, EventHandler } from '../src/engine';
+import { eventually, sleep } from '@defi-realtime/runtime/testing';
 
-/** Resolve when `check` passes, polling; reject with its last failure after `timeoutMs`. */
-export async function eventually(check: () => void | Promise<void>, timeoutMs = 5_000, everyMs = 20): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(everyMs);
-    }
-  }
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export { eventually, sleep };
 
 export interface Collector {
   events: ChannelEvent[];

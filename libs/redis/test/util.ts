@@ -1,6 +1,7 @@
 import { closeRedis, createRedis, type RedisClient } from '../src/client';
 import { createKeys, type RedisKeys } from '../src/keys';
 import { cleanupPrefix, redisUrlForTests, requireRedis, uniquePrefix } from '../src/testing';
+import { eventually, sleep } from '@defi-realtime/runtime/testing';
 
 export interface RedisTestContext {
   url: string;
@@ -37,18 +38,4 @@ export async function setup(name: string): Promise<RedisTestContext> {
   };
 }
 
-/** Resolve when `check` passes, polling; reject with its last failure after `timeoutMs`. */
-export async function eventually(check: () => void | Promise<void>, timeoutMs = 5_000, everyMs = 25): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(everyMs);
-    }
-  }
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export { eventually, sleep };

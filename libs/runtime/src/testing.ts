@@ -58,3 +58,4 @@ export function describeServiceBasics<C>(service: ServiceUnderTest<C>): void {
 
 export { spawnApp } from './spawn-app';
 export type { AppProcess } from './spawn-app';
+export { eventually, sleep, withTimeout } from './wait';

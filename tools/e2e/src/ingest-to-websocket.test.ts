@@ -9,11 +9,10 @@ import { createDatabase, type Database } from '@defi-realtime/db';
 import { databaseUrlForTests, requirePostgres } from '@defi-realtime/db/testing';
 import { createRedis } from '@defi-realtime/redis';
 import { cleanupPrefix, redisUrlForTests, requireRedis } from '@defi-realtime/redis/testing';
-import { spawnApp, type AppProcess } from '@defi-realtime/runtime/testing';
+import { sleep, spawnApp, type AppProcess } from '@defi-realtime/runtime/testing';
 import WebSocket from 'ws';
 
 const TOKEN = `e2e-${randomBytes(12).toString('hex')}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Subscriber {
   messages: Array<{ type: string; channel?: string; data?: Record<string, unknown> }>;

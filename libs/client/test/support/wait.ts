@@ -1,7 +1,6 @@
-/** Resolve after `ms`. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+import { sleep } from '@defi-realtime/runtime/testing';
+
+export { sleep };
 
 /** Poll `check` until it returns true (or a value); fail after `timeoutMs` with `what`. */
 export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
