@@ -37,12 +37,18 @@ export class Processor {
     const outcomes = await this.pipeline.process(records);
     this.publishMs.observe(performance.now() - started);
     const toStore: ObservationRecord[] = [];
+    // Counted per batch: one labelled inc() per record would be the costliest line here.
+    const counts = new Map<string, { outcome: Outcome; origin: string; n: number }>();
     records.forEach((record, i) => {
       const outcome = outcomes[i]!;
-      this.outcomes.inc({ outcome, origin: record.origin });
+      const key = `${outcome}|${record.origin}`;
+      const count = counts.get(key);
+      if (count) count.n += 1;
+      else counts.set(key, { outcome, origin: record.origin, n: 1 });
       // Rows that came from PostgreSQL are there already; duplicates were stored the first time.
       if (outcome !== 'duplicate' && record.origin !== 'postgres') toStore.push(record);
     });
+    for (const { outcome, origin, n } of counts.values()) this.outcomes.inc({ outcome, origin }, n);
     this.writer.add(toStore);
     return outcomes;
   }
