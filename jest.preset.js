@@ -8,16 +8,19 @@ const swc = [
   },
 ];
 
+const ESM_ONLY = ['jose', 'content-disposition', 'cookie'];
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   transform: {
     '^.+\\.ts$': swc,
-    // jose 6 ships only ES modules, which Jest on Node 20 cannot require: compile it too.
-    '/node_modules/jose/.+\\.js$': swc,
+    // Packages that ship only ES modules, which Jest on Node 20 cannot require (Node
+    // itself can): jose 6, content-disposition 3 (@fastify/swagger-ui) and cookie 2 (fastify's inject): compile them too.
+    [`/node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: swc,
   },
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 20_000,
 };

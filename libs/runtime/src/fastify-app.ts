@@ -8,6 +8,7 @@ import type { Logger } from './logger';
 /** What the error handler reads from a thrown error. */
 interface HttpError {
   message: string;
+  validation?: unknown;
   statusCode?: number;
   code?: string;
   httpStatus?: number;
@@ -46,6 +47,8 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     reply.code(404).send({ code: 'NOT_FOUND', message: `no route for ${req.method} ${req.url.split('?')[0]}` }),
   );
   app.setErrorHandler((err: HttpError, req, reply) => {
+    // A request that failed its route schema: say which field and what was expected.
+    if (Array.isArray(err.validation)) return reply.code(400).send(validationErrorBody(err as ValidationFailure));
     // Errors that know their answer (ProtocolError: code, status, field) give it as is.
     if (typeof err.httpStatus === 'number' && typeof err.toHttpBody === 'function') {
       if (err.httpStatus >= 500) req.log.error({ err }, 'request failed');
@@ -64,4 +67,23 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
 export async function listenHttpApp(app: FastifyInstance, port: number, host: string): Promise<string> {
   await app.listen({ port, host });
   return baseUrl(app.server.address() as AddressInfo);
+}
+
+/** Fastify's schema-validation error (ajv or zod issues) with the part of the request it came from. */
+interface ValidationFailure {
+  message: string;
+  validation: Array<{ instancePath?: string; path?: Array<string | number>; message?: string; params?: { issue?: { path?: Array<string | number>; message?: string } } }>;
+  validationContext?: string;
+}
+
+const CONTEXT_NAMES: Record<string, string> = { querystring: 'query', params: 'params', body: 'body', headers: 'headers' };
+
+/** `{code, message, field}` for the first issue: `field` as `query.limit`, `body.target.tokenId`. */
+export function validationErrorBody(err: ValidationFailure): { code: 'BAD_REQUEST'; message: string; field: string } {
+  const issue = err.validation[0] ?? {};
+  const context = CONTEXT_NAMES[err.validationContext ?? ''] ?? err.validationContext ?? 'request';
+  const path = issue.params?.issue?.path ?? issue.path ?? (issue.instancePath ? issue.instancePath.split('/').filter(Boolean) : []);
+  const field = [context, ...path.map(String)].join('.');
+  const reason = issue.params?.issue?.message ?? issue.message ?? err.message;
+  return { code: 'BAD_REQUEST', message: `${field}: ${reason}`, field };
 }

@@ -11,3 +11,5 @@ export { listen, closeServer, baseUrl } from './http';
 export { createHttpApp, listenHttpApp } from './fastify-app';
 export type { HttpAppOptions } from './fastify-app';
 export { createMetricsRegistry } from './metrics';
+export { createApiApp } from './api-app';
+export type { ApiApp, ApiAppOptions, ZodTypeProvider } from './api-app';
