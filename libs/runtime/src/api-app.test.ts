@@ -5,7 +5,7 @@ import { Health } from './health';
 
 async function app() {
   const api = await createApiApp({
-    logger: createLogger('silent'),
+    logger: createLogger('api-app-test', 'silent'),
     health: new Health(),
     openapi: { title: 'test api', version: '1.0.0' },
   });
