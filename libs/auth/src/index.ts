@@ -15,3 +15,5 @@ export { AuthError } from './errors';
 export type { AuthErrorCode } from './errors';
 export { runKeysCli } from './cli/keys-command';
 export type { CliIo } from './cli/keys-command';
+export { httpCredentials } from './http-credentials';
+export type { HttpRequestLike } from './http-credentials';
