@@ -1,0 +1,3 @@
+import { describeRulesApi } from './rules-api.suite';
+
+describeRulesApi('pglite');
