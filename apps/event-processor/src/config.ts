@@ -33,8 +33,22 @@ export const EventProcessorEnvSchema = z.object({
   TVL_CHANGE_USD: z.coerce.number().nonnegative().default(10_000),
   /** Points buffered while PostgreSQL is slow or down; past it ingest answers 503. */
   WRITE_BUFFER_MAX: z.coerce.number().int().positive().default(200_000),
+  /**
+   * Queue stream every published event is appended to, for the alert engine's consumer
+   * group (libs/queue). `off` disables the feed (an empty value means the default, as for
+   * every variable).
+   */
+  EVENTS_STREAM: z
+    .string()
+    .regex(/^[^\s{}*?[\]\\]{1,256}$/, 'expected a stream name (1-256 characters without spaces, braces or * ? [ ] \\) or off')
+    .default('events'),
+  /** Trim the events stream to about this many events: the backlog kept while the alert engine is down. */
+  EVENTS_STREAM_MAXLEN: z.coerce.number({ error: 'expected a number of events' }).int().positive().default(1_000_000),
 });
 export type EventProcessorConfig = z.output<typeof EventProcessorEnvSchema>;
+
+/** The value of EVENTS_STREAM that turns the events feed off. */
+export const EVENTS_STREAM_OFF = 'off';
 
 /** Parse the event-processor's environment; throws a ConfigError naming any bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EventProcessorConfig {

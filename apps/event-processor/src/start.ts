@@ -1,5 +1,6 @@
 import { openDatabase, type Database } from '@defi-realtime/db';
 import { createEngine, type Engine } from '@defi-realtime/engine';
+import { createQueue, type Queue } from '@defi-realtime/queue';
 import {
   Closer,
   Health,
@@ -11,8 +12,10 @@ import {
   type Logger,
   type RunningApp,
 } from '@defi-realtime/runtime';
-import type { EventProcessorConfig } from './config';
+import type { Registry } from 'prom-client';
+import { EVENTS_STREAM_OFF, type EventProcessorConfig } from './config';
 import { MAX_INGEST_BYTES, registerIngestRoute } from './ingest/ingest-route';
+import { EventFeed } from './pipeline/event-feed';
 import { Pipeline } from './pipeline/pipeline';
 import { Processor } from './processor';
 import { DefiLlamaPoller } from './sources/defillama-poller';
@@ -26,6 +29,11 @@ export interface EventProcessorDeps {
   db?: Database;
   /** A shared engine (one-process mode); when absent the app opens and owns its own. */
   engine?: Engine;
+  /**
+   * A shared queue for the events feed (one-process mode: the alert engine reads the same
+   * in-memory stream); when absent the app opens and owns one on REDIS_URL.
+   */
+  queue?: Queue;
 }
 
 export interface RunningEventProcessor extends RunningApp {
@@ -44,7 +52,8 @@ export async function start(config: EventProcessorConfig, deps: EventProcessorDe
   const registry = createMetricsRegistry('event-processor');
   const thresholds = { pricePct: config.PRICE_CHANGE_PCT, tvlPct: config.TVL_CHANGE_PCT, tvlUsd: config.TVL_CHANGE_USD };
   const writer = closer.add('point writer', new PointWriter(db, { logger, maxBuffered: config.WRITE_BUFFER_MAX }), (w) => w.close());
-  const processor = new Processor(new Pipeline(engine, thresholds, 'event-processor'), writer, registry);
+  const feed = await openEventFeed(config, deps, closer, registry);
+  const processor = new Processor(new Pipeline(engine, thresholds, 'event-processor', feed), writer, registry);
 
   if (config.POSTGRES_CHANGES) {
     closer.add('postgres changes', await listenForPointChanges(db, (records) => processor.process(records), logger), (stop) => stop());
@@ -71,4 +80,24 @@ export async function start(config: EventProcessorConfig, deps: EventProcessorDe
   closer.add('http', app, (a) => a.close());
   logger.info({ url, config: describeConfig(config) }, 'event-processor listening');
   return { ...runningApp(url, health, closer), processor };
+}
+
+/**
+ * The events feed, or none: off by EVENTS_STREAM=off, and off without REDIS_URL unless a
+ * queue is shared, because an in-memory stream that no other part of this process reads
+ * would only fill memory up to EVENTS_STREAM_MAXLEN.
+ */
+async function openEventFeed(config: EventProcessorConfig, deps: EventProcessorDeps, closer: Closer, registry: Registry): Promise<EventFeed | undefined> {
+  const stream = config.EVENTS_STREAM;
+  if (stream === EVENTS_STREAM_OFF || stream === '') return undefined;
+  let queue = deps.queue;
+  if (!queue && config.REDIS_URL) {
+    const owned = await createQueue({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, maxLen: config.EVENTS_STREAM_MAXLEN, logger: deps.logger });
+    queue = closer.add('queue', owned, (q) => q.close());
+  }
+  if (!queue) {
+    deps.logger.info({ stream }, 'events feed off: no REDIS_URL and no shared queue, so nothing could read the stream');
+    return undefined;
+  }
+  return new EventFeed(queue, stream, config.EVENTS_STREAM_MAXLEN, registry);
 }

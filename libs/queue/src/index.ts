@@ -1,1 +1,10 @@
-export {};
+export type { AddOptions, ClaimOptions, GroupStart, Queue, QueueEntry, ReadOptions } from './queue';
+export { QUEUE_DEFAULTS, QueueClosedError } from './queue';
+export { createQueue } from './create-queue';
+export type { CreateQueueOptions } from './create-queue';
+export { MemoryQueue } from './memory/memory-queue';
+export type { MemoryQueueOptions } from './memory/memory-queue';
+export { RedisQueue } from './redis/redis-queue';
+export type { RedisQueueOptions } from './redis/redis-queue';
+export { CONSUMER_DEFAULTS, runConsumer } from './consumer/run-consumer';
+export type { Consumer, ConsumerOptions } from './consumer/run-consumer';

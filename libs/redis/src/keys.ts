@@ -29,6 +29,25 @@ export interface RedisKeys {
   nodeClaim(nodeId: string): string;
   /** Set of the setKeys in which `nodeId` added members (what to clean when it dies). */
   nodeSets(nodeId: string): string;
+  /**
+   * Stream of a durable work queue (libs/queue: consumer groups, XAUTOCLAIM). The hash
+   * tag `{stream:<name>}` puts any companion key of the stream (an outbox's dedup set)
+   * in the same cluster slot, so one script can touch both.
+   */
+  stream(name: string): string;
+  /**
+   * Hash of the response cache's tag versions (query-api). It shares the hash tag
+   * `{cache}` with every cache entry so one script can check an entry against it.
+   */
+  cacheVersions(): string;
+  /** Hash of one cached response (`id`: a digest of the request), expiring with it. */
+  cacheEntry(id: string): string;
+  /**
+   * Hash rule id -> JSON evaluation state of an alert rule (alert-engine). A companion of
+   * the outbox stream `outboxStream` (same `{stream:<name>}` hash tag), so one script
+   * records a rule's transition and appends its notification atomically, also on a cluster.
+   */
+  alertRuleState(outboxStream: string): string;
   /** SCAN pattern matching every key under this prefix (tests, maintenance). */
   pattern(): string;
 }
@@ -57,6 +76,10 @@ export function createKeys(prefix = 'rt'): RedisKeys {
     nodeAlive: (nodeId: string) => `${p}:{nodes}:alive:${name('node id', nodeId)}`,
     nodeClaim: (nodeId: string) => `${p}:{nodes}:claim:${name('node id', nodeId)}`,
     nodeSets: (nodeId: string) => `${p}:{nodes}:sets:${name('node id', nodeId)}`,
+    stream: (streamName: string) => `${p}:{stream:${name('stream', streamName)}}`,
+    cacheVersions: () => `${p}:{cache}:versions`,
+    cacheEntry: (id: string) => `${p}:{cache}:entry:${name('cache entry id', id)}`,
+    alertRuleState: (outboxStream: string) => `${p}:{stream:${name('stream', outboxStream)}}:rule-state`,
     pattern: () => `${p}:*`,
   });
 }

@@ -2,6 +2,7 @@ import type { Engine } from '@defi-realtime/engine';
 import { channelsForEvent, type EventEnvelope } from '@defi-realtime/protocol';
 import { changePercent, isPriceChange, isTvlChange, type Thresholds } from './change';
 import { eventIdOf } from './event-id';
+import { FeedError, type EventFeed } from './event-feed';
 import { HotCache, type CacheEntry } from './hot-cache';
 import { recordKey, type ObservationRecord } from './records';
 
@@ -13,7 +14,7 @@ export type Outcome =
   | 'stale' //      older than the latest known observation: stored (backfill), not published
   | 'duplicate'; // the same observation again: dropped
 
-/** The engine could not take the events; nothing of the batch was acknowledged. */
+/** The engine or the events stream could not take the events; nothing of the batch was acknowledged. */
 export class PublishError extends Error {
   override readonly name = 'PublishError';
 }
@@ -22,8 +23,10 @@ export class PublishError extends Error {
  * Observation records in, events out. Records are compared and the cache updated in one
  * synchronous pass, and the publishes are issued in that order, so events for one token
  * or protocol keep their order even when batches arrive concurrently (the engine's
- * connection keeps command order). If publishing fails, the cache is put back, so the
- * same batch sent again is processed again rather than taken for duplicates.
+ * connection keeps command order). With a feed, the batch's events are also appended, in
+ * the same order, to the events stream the alert engine consumes. If publishing or the
+ * append fails, the cache is put back, so the same batch sent again is processed again
+ * rather than taken for duplicates.
  */
 export class Pipeline {
   readonly cache = new HotCache();
@@ -32,26 +35,31 @@ export class Pipeline {
     private readonly engine: Engine,
     private readonly thresholds: Thresholds,
     private readonly source: string,
+    private readonly feed?: EventFeed,
   ) {}
 
   async process(records: ObservationRecord[]): Promise<Outcome[]> {
     const outcomes: Outcome[] = [];
     const undo: Array<() => void> = [];
     const publishes: Array<Promise<unknown>> = [];
+    const payloads: string[] = [];
     for (const record of records) {
       const { outcome, event, rollback } = this.observe(record);
       outcomes.push(outcome);
       if (rollback) undo.push(rollback);
       if (event) {
         const payload = JSON.stringify(event);
+        payloads.push(payload);
         for (const channel of channelsForEvent(event)) publishes.push(this.engine.publish(channel, payload));
       }
     }
+    // Issued here, synchronously after the publishes: batches append in processing order.
+    if (this.feed && payloads.length > 0) publishes.push(this.feed.append(payloads));
     try {
       await Promise.all(publishes);
     } catch (err) {
       for (const rollback of undo.reverse()) rollback();
-      throw new PublishError('the engine did not take the events', { cause: err });
+      throw new PublishError(err instanceof FeedError ? err.message : 'the engine did not take the events', { cause: err });
     }
     return outcomes;
   }

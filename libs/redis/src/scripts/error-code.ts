@@ -11,6 +11,8 @@ export enum ScriptErrorCode {
   NodeWasDeclaredDown = -3,
   /** claimNode: the node is no longer registered (already cleaned up and forgotten). */
   NodeUnknown = -4,
+  /** commitAlertTransition: another worker moved the rule since its state was read; evaluate again. */
+  AlertStateConflict = -5,
 }
 
 /** The name of a negative script return, for messages and logs. */

@@ -1,5 +1,8 @@
 import { addMember } from './addMember-2';
+import { cacheLookup } from './cacheLookup-2';
 import { claimNode } from './claimNode-3';
+import { claimStale } from './claimStale-1';
+import { commitAlertTransition } from './commitAlertTransition-2';
 import { heartbeat } from './heartbeat-2';
 import { incrWindow } from './incrWindow-1';
 import { listNodes } from './listNodes-1';
@@ -10,6 +13,7 @@ import { removeMember } from './removeMember-2';
 
 /** Every script, by name. Callers refer to scripts only through these names. */
 export const scripts = Object.freeze({
+  cacheLookup,
   publishEvent,
   readHistory,
   incrWindow,
@@ -19,6 +23,8 @@ export const scripts = Object.freeze({
   heartbeat,
   claimNode,
   listNodes,
+  claimStale,
+  commitAlertTransition,
 });
 
 export type ScriptName = keyof typeof scripts;

@@ -1,0 +1,4 @@
+import { memoryHarness } from './harness';
+import { queueContract } from './queue.contract';
+
+queueContract('MemoryQueue', memoryHarness);
