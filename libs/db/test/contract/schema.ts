@@ -1,6 +1,6 @@
 import { uniqueSuffix, fakeKeyHash, type GetTestDatabase } from '../helpers';
 
-const TABLES = ['alert_events', 'alert_rules', 'api_keys', 'price_points', 'protocols', 'schema_migrations', 'tokens', 'tvl_points', 'webhook_deliveries'];
+const TABLES = ['alert_deliveries', 'alert_events', 'alert_rules', 'api_keys', 'price_points', 'protocols', 'schema_migrations', 'tokens', 'tvl_points'];
 
 /** The tables of 001_initial.sql and their constraints, on one engine. */
 export function schemaTests(get: GetTestDatabase): void {
@@ -66,7 +66,7 @@ export function schemaTests(get: GetTestDatabase): void {
     await expect(insertRule('volume_above', 'coingecko:ethereum', null)).rejects.toMatchObject({ code: '23514', constraint: expect.stringMatching(/^alert_rules_(type|target)_check$/) });
   });
 
-  it('deleting a rule deletes its events and webhook deliveries; delivery status is checked', async () => {
+  it('deleting a rule deletes its events and deliveries; delivery status is checked', async () => {
     const { db } = get();
     const ruleId = (
       await db.query<{ id: string }>(
@@ -76,16 +76,16 @@ export function schemaTests(get: GetTestDatabase): void {
     ).rows[0]?.id;
     const eventId = `alert-${uniqueSuffix()}`;
     await db.query("INSERT INTO alert_events (id, rule_id, owner, value, threshold, message) VALUES ($1, $2, 'bob', 0.5, 1, 'below')", [eventId, ruleId]);
-    await db.query("INSERT INTO webhook_deliveries (alert_event_id, rule_id, url) VALUES ($1, $2, 'https://example.com/hook')", [eventId, ruleId]);
+    await db.query("INSERT INTO alert_deliveries (alert_event_id, rule_id, owner, channel, target) VALUES ($1, $2, 'bob', 'webhook', 'https://example.com/hook')", [eventId, ruleId]);
     await expect(
-      db.query("INSERT INTO webhook_deliveries (alert_event_id, rule_id, url, status) VALUES ($1, $2, 'https://other.example', 'lost')", [eventId, ruleId]),
-    ).rejects.toMatchObject(violation('23514', 'webhook_deliveries_status_check'));
+      db.query("INSERT INTO alert_deliveries (alert_event_id, rule_id, owner, channel, target, status) VALUES ($1, $2, 'bob', 'webhook', 'https://other.example', 'lost')", [eventId, ruleId]),
+    ).rejects.toMatchObject(violation('23514', 'alert_deliveries_status_check'));
     await expect(
-      db.query("INSERT INTO webhook_deliveries (alert_event_id, rule_id, url) VALUES ($1, $2, 'https://example.com/hook')", [eventId, ruleId]),
-    ).rejects.toMatchObject(violation('23505', 'webhook_deliveries_event_url_key'));
+      db.query("INSERT INTO alert_deliveries (alert_event_id, rule_id, owner, channel, target) VALUES ($1, $2, 'bob', 'webhook', 'https://example.com/hook')", [eventId, ruleId]),
+    ).rejects.toMatchObject(violation('23505', 'alert_deliveries_event_target_key'));
     await db.query('DELETE FROM alert_rules WHERE id = $1', [ruleId]);
     const left = await db.query<{ n: number }>(
-      'SELECT (SELECT count(*) FROM alert_events WHERE rule_id = $1)::int + (SELECT count(*) FROM webhook_deliveries WHERE rule_id = $1)::int AS n',
+      'SELECT (SELECT count(*) FROM alert_events WHERE rule_id = $1)::int + (SELECT count(*) FROM alert_deliveries WHERE rule_id = $1)::int AS n',
       [ruleId],
     );
     expect(left.rows[0]?.n).toBe(0);
