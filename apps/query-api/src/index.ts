@@ -1,4 +1,4 @@
 export { start } from './start';
-export type { QueryApiDeps } from './start';
+export type { QueryApiDeps, RunningQueryApi } from './start';
 export { loadConfig, QueryApiEnvSchema } from './config';
 export type { QueryApiConfig } from './config';

@@ -9,11 +9,35 @@ import {
 import { createHttpApp, type HttpAppOptions } from './fastify-app';
 
 export interface ApiAppOptions extends HttpAppOptions {
-  /** The OpenAPI document's `info`. */
-  openapi: { title: string; version: string; description?: string };
+  /** The OpenAPI document's `info`, plus optional document-level parts. */
+  openapi: {
+    title: string;
+    version: string;
+    description?: string;
+    /** Where the API is served. @default undefined (the document's location) */
+    servers?: OpenApiServer[];
+    /** Route groups, in the order Swagger UI shows them. @default undefined */
+    tags?: Array<{ name: string; description?: string }>;
+    /** Added to the default `apiKey` (header `x-api-key`) scheme. @default {} */
+    securitySchemes?: Record<string, OpenApiSecurityScheme>;
+    /** Alternatives a client may satisfy (`{}` = anonymous). @default [{apiKey: []}] */
+    security?: Array<Record<string, string[]>>;
+  };
   /** Paths left out of the OpenAPI document (health, metrics are always left out). */
   hiddenPaths?: string[];
 }
+
+/** One entry of the OpenAPI `servers` list; `{name}` in the URL refers to `variables`. */
+export interface OpenApiServer {
+  url: string;
+  description?: string;
+  variables?: Record<string, { default: string; description?: string; enum?: string[] }>;
+}
+
+/** An OpenAPI 3.0 security scheme (API key in a header or query, or HTTP bearer). */
+export type OpenApiSecurityScheme =
+  | { type: 'apiKey'; in: 'header' | 'query' | 'cookie'; name: string; description?: string }
+  | { type: 'http'; scheme: string; bearerFormat?: string; description?: string };
 
 /** A Fastify instance whose routes take zod schemas (`app.withTypeProvider<ZodTypeProvider>()`). */
 export type ApiApp = FastifyInstance;
@@ -42,11 +66,16 @@ export async function createApiApp(options: ApiAppOptions): Promise<ApiApp> {
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
-      info: options.openapi,
+      info: { title: options.openapi.title, version: options.openapi.version, description: options.openapi.description },
+      ...(options.openapi.servers ? { servers: options.openapi.servers } : {}),
+      ...(options.openapi.tags ? { tags: options.openapi.tags } : {}),
       components: {
-        securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+          ...options.openapi.securitySchemes,
+        },
       },
-      security: [{ apiKey: [] }],
+      security: options.openapi.security ?? [{ apiKey: [] }],
     },
     transform: (input) => {
       const transformed = jsonSchemaTransform(input);

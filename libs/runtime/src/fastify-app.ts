@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Health } from './health';
@@ -22,6 +23,24 @@ export interface HttpAppOptions {
   bodyLimit?: number;
   /** Served at `/metrics` when given. */
   metrics?: Registry;
+  /**
+   * Rewrite each request's URL before routing (Fastify's `rewriteUrl`), e.g. to accept a
+   * credential as the first path segment while declaring every route once.
+   * @default undefined (URLs routed as sent)
+   */
+  rewriteUrl?: (req: IncomingMessage) => string;
+  /**
+   * Take the client address (`request.ip`) from X-Forwarded-For: only behind a proxy that
+   * sets it, otherwise any client could pick its own address.
+   * @default false
+   */
+  trustProxy?: boolean;
+  /**
+   * Longest value of one path parameter; a longer one is refused with 414. Raise it for
+   * list parameters in the path (`/prices/current/<100 comma-separated coin ids>`).
+   * @default 100 (Fastify's)
+   */
+  maxParamLength?: number;
 }
 
 /**
@@ -35,6 +54,9 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     // One line per request would dominate the logs at the request rates we serve.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
+    ...(options.rewriteUrl ? { rewriteUrl: options.rewriteUrl } : {}),
+    trustProxy: options.trustProxy ?? false,
+    routerOptions: { maxParamLength: options.maxParamLength ?? 100 },
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
