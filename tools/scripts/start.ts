@@ -11,6 +11,7 @@ import { createEngine } from '@defi-realtime/engine';
 import * as eventProcessor from '@defi-realtime/event-processor';
 import * as gateway from '@defi-realtime/gateway';
 import * as queryApi from '@defi-realtime/query-api';
+import { createQueue } from '@defi-realtime/queue';
 import { createLogger, envFields, onShutdown, parseEnv, serviceEnvShape, type RunningApp } from '@defi-realtime/runtime';
 
 const { PORT: _unused, ...common } = serviceEnvShape(0);
@@ -31,7 +32,9 @@ async function main(): Promise<void> {
   const logger = createLogger('defi-realtime', env.LOG_LEVEL);
   const engine = await createEngine({ redisUrl: env.REDIS_URL, prefix: env.REDIS_PREFIX, logger });
   const db = await openDatabase({ url: env.DATABASE_URL, logger });
-  const shared = { engine, db };
+  // The events stream (event processor -> alert engine) and the alert outbox.
+  const queue = await createQueue({ redisUrl: env.REDIS_URL, prefix: env.REDIS_PREFIX, logger });
+  const shared = { engine, db, queue };
   // Each app reads its own variables from the environment, with PORT set per app.
   const envFor = (port: number) => ({ ...process.env, PORT: String(port) });
 
@@ -40,7 +43,9 @@ async function main(): Promise<void> {
   apps.push(['gateway', gw]);
   // A fresh key each start: the embedded database lives and dies with this process.
   const demo = await gw.keys.create({ name: 'demo', tier: 'pro', owner: 'demo' });
-  apps.push(['query-api', await queryApi.start(queryApi.loadConfig(envFor(env.QUERY_API_PORT)), { logger: logger.child({ app: 'query-api' }), db })]);
+  // The demo answers REST without a key too (free tier, limited per IP), as DefiLlama's public API does.
+  const queryEnv = { ANONYMOUS_ACCESS: 'true', ...envFor(env.QUERY_API_PORT) };
+  apps.push(['query-api', await queryApi.start(queryApi.loadConfig(queryEnv), { logger: logger.child({ app: 'query-api' }), db })]);
   apps.push(['alert-engine', await alertEngine.start(alertEngine.loadConfig(envFor(env.ALERT_ENGINE_PORT)), { logger: logger.child({ app: 'alert-engine' }), ...shared })]);
   // The demo streams simulated markets unless SIMULATOR=off; ingest takes a token made up here unless one is set.
   const ingestToken = process.env.INGEST_TOKEN ?? `demo-${randomBytes(12).toString('hex')}`;
@@ -72,6 +77,7 @@ async function main(): Promise<void> {
 
   onShutdown(async () => {
     for (const [, app] of apps.reverse()) await app.close();
+    await queue.close();
     await db.close();
     await engine.close();
   }, logger);

@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { parseEnv, serviceEnvShape } from '@defi-realtime/runtime';
+import { deliveryEnvShape } from './delivery/config';
+import { evaluationEnvShape } from './evaluation/env';
 
 /** The alert-engine's environment: every variable, its default and what it is for. */
 export const AlertEngineEnvSchema = z.object({
   ...serviceEnvShape(8082),
+  ...evaluationEnvShape,
+  ...deliveryEnvShape,
 });
 export type AlertEngineConfig = z.output<typeof AlertEngineEnvSchema>;
 

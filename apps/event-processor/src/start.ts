@@ -21,6 +21,7 @@ import { Processor } from './processor';
 import { DefiLlamaPoller } from './sources/defillama-poller';
 import { listenForPointChanges } from './sources/postgres-changes';
 import { Simulator } from './sources/simulator';
+import { ReferenceWriter } from './storage/reference-writer';
 import { PointWriter } from './storage/point-writer';
 
 export interface EventProcessorDeps {
@@ -58,9 +59,11 @@ export async function start(config: EventProcessorConfig, deps: EventProcessorDe
   if (config.POSTGRES_CHANGES) {
     closer.add('postgres changes', await listenForPointChanges(db, (records) => processor.process(records), logger), (stop) => stop());
   }
+  // Token and protocol metadata (names, symbols, categories, chains) for the query API.
+  const reference = new ReferenceWriter(db);
   if (config.DEFILLAMA_POLL) {
     const poller = new DefiLlamaPoller(
-      { apiUrl: config.DEFILLAMA_API_URL, coinsUrl: config.DEFILLAMA_COINS_URL, coins: config.DEFILLAMA_COINS, intervalMs: config.DEFILLAMA_POLL_MS },
+      { apiUrl: config.DEFILLAMA_API_URL, coinsUrl: config.DEFILLAMA_COINS_URL, coins: config.DEFILLAMA_COINS, intervalMs: config.DEFILLAMA_POLL_MS, reference },
       (records) => processor.process(records),
       logger,
     );
@@ -68,7 +71,7 @@ export async function start(config: EventProcessorConfig, deps: EventProcessorDe
     closer.add('defillama poller', poller, (p) => p.stop());
   }
   if (config.SIMULATOR) {
-    const simulator = new Simulator((records) => processor.process(records), logger, { intervalMs: config.SIMULATOR_INTERVAL_MS, speed: config.SIMULATOR_SPEED });
+    const simulator = new Simulator((records) => processor.process(records), logger, { intervalMs: config.SIMULATOR_INTERVAL_MS, speed: config.SIMULATOR_SPEED, reference });
     simulator.start();
     closer.add('simulator', simulator, (s) => s.stop());
   }

@@ -1,7 +1,8 @@
-import { ChainSchema, IngestPriceSchema, IngestTvlSchema, ProtocolIdSchema } from '@defi-realtime/protocol';
+import { ChainSchema, IngestPriceSchema, IngestTvlSchema, ProtocolIdSchema, parseTokenId } from '@defi-realtime/protocol';
 import type { Logger } from '@defi-realtime/runtime';
 import { z } from 'zod';
 import type { ObservationRecord } from '../pipeline/records';
+import type { ProtocolReference, ReferenceWriter, TokenReference } from '../storage/reference-writer';
 
 export interface PollerOptions {
   /** DefiLlama's TVL API (serves `/protocols`). @default https://api.llama.fi */
@@ -14,7 +15,15 @@ export interface PollerOptions {
   intervalMs: number;
   /** Give up on one request after this long. @default 15_000 */
   timeoutMs?: number;
+  /**
+   * Where each poll's protocol listings (name, symbol, category, chains, url, logo...) and
+   * token metadata (symbol, decimals) are stored. @default undefined (not stored)
+   */
+  reference?: ReferenceWriter;
 }
+
+/** A metadata field: DefiLlama leaves many null or absent; an odd value is dropped, not fatal. */
+const optionalText = z.string().min(1).nullish().catch(undefined);
 
 // The parts of DefiLlama's responses we read; everything else is ignored.
 const ProtocolsResponse = z.array(
@@ -23,8 +32,20 @@ const ProtocolsResponse = z.array(
     name: z.string(),
     tvl: z.number().nullable().optional(),
     chainTvls: z.record(z.string(), z.number()).optional(),
+    id: optionalText,
+    symbol: optionalText,
+    category: optionalText,
+    chains: z.array(z.string()).nullish().catch(undefined),
+    url: optionalText,
+    logo: optionalText,
+    gecko_id: optionalText,
+    cmcId: optionalText,
+    twitter: optionalText,
+    description: optionalText,
+    listedAt: z.number().positive().nullish().catch(undefined),
   }),
 );
+type ProtocolEntry = z.output<typeof ProtocolsResponse>[number];
 const PricesResponse = z.object({
   coins: z.record(
     z.string(),
@@ -72,15 +93,31 @@ export class DefiLlamaPoller {
   /** One poll of both endpoints; resolves with how many records each produced. */
   async pollOnce(now = Date.now()): Promise<{ tvl: number; prices: number }> {
     const [tvl, prices] = await Promise.all([this.protocols(now), this.prices()]);
-    await this.emit([...tvl, ...prices]);
-    return { tvl: tvl.length, prices: prices.length };
+    // Metadata before points, so a protocol is named by the time its TVL is queried.
+    await this.storeReference(tvl.references, prices.tokens);
+    await this.emit([...tvl.records, ...prices.records]);
+    return { tvl: tvl.records.length, prices: prices.records.length };
   }
 
-  private async protocols(now: number): Promise<ObservationRecord[]> {
+  private async storeReference(protocols: ProtocolReference[], tokens: TokenReference[]): Promise<void> {
+    const reference = this.options.reference;
+    if (!reference) return;
+    try {
+      const changed = { protocols: await reference.writeProtocols(protocols), tokens: await reference.writeTokens(tokens) };
+      if (changed.protocols + changed.tokens > 0) this.logger.info(changed, 'DefiLlama reference data stored');
+    } catch (err) {
+      // The points matter more than the names: they still go through.
+      this.logger.warn({ err }, 'DefiLlama reference data not stored');
+    }
+  }
+
+  private async protocols(now: number): Promise<{ records: ObservationRecord[]; references: ProtocolReference[] }> {
     const body = ProtocolsResponse.parse(await this.get(`${this.options.apiUrl}/protocols`));
     const records: ObservationRecord[] = [];
+    const references: ProtocolReference[] = [];
     for (const protocol of body) {
       if (!ProtocolIdSchema.safeParse(protocol.slug).success) continue;
+      references.push(protocolReference(protocol));
       const base = { kind: 'tvl' as const, origin: 'poller' as const, protocolId: protocol.slug, name: protocol.name, timestamp: now };
       if (typeof protocol.tvl === 'number') push(records, IngestTvlSchema, { ...base, tvl: protocol.tvl });
       for (const [name, tvl] of Object.entries(protocol.chainTvls ?? {})) {
@@ -88,14 +125,17 @@ export class DefiLlamaPoller {
         if (chain) push(records, IngestTvlSchema, { ...base, chain, tvl });
       }
     }
-    return records;
+    return { records, references };
   }
 
-  private async prices(): Promise<ObservationRecord[]> {
-    if (this.options.coins.length === 0) return [];
+  private async prices(): Promise<{ records: ObservationRecord[]; tokens: TokenReference[] }> {
+    if (this.options.coins.length === 0) return { records: [], tokens: [] };
     const body = PricesResponse.parse(await this.get(`${this.options.coinsUrl}/prices/current/${this.options.coins.join(',')}`));
     const records: ObservationRecord[] = [];
+    const tokens: TokenReference[] = [];
     for (const [tokenId, coin] of Object.entries(body.coins)) {
+      const token = tokenReference(tokenId, coin.symbol, coin.decimals);
+      if (token) tokens.push(token);
       push(records, IngestPriceSchema, {
         kind: 'price',
         origin: 'poller',
@@ -107,7 +147,7 @@ export class DefiLlamaPoller {
         ...(coin.decimals !== undefined ? { decimals: coin.decimals } : {}),
       });
     }
-    return records;
+    return { records, tokens };
   }
 
   private async get(url: string): Promise<unknown> {
@@ -129,4 +169,42 @@ function chainKey(name: string): string | undefined {
   const lower = name.toLowerCase();
   const key = CHAIN_NAMES[lower] ?? lower.replace(/\s+/g, '_');
   return ChainSchema.safeParse(key).success ? key : undefined;
+}
+
+/** A `/protocols` entry as stored metadata: chains as keys (from `chains` and `chainTvls`), '-' symbols dropped. */
+function protocolReference(protocol: ProtocolEntry): ProtocolReference {
+  const chains = new Set<string>();
+  for (const name of [...(protocol.chains ?? []), ...Object.keys(protocol.chainTvls ?? {})]) {
+    const key = chainKey(name);
+    if (key) chains.add(key);
+  }
+  const metadata: Record<string, unknown> = {};
+  if (protocol.id) metadata.defillamaId = protocol.id;
+  if (protocol.cmcId) metadata.cmcId = protocol.cmcId;
+  if (protocol.twitter) metadata.twitter = protocol.twitter;
+  if (protocol.description) metadata.description = protocol.description;
+  return {
+    id: ProtocolIdSchema.parse(protocol.slug),
+    name: protocol.name,
+    ...(protocol.symbol && protocol.symbol !== '-' ? { symbol: protocol.symbol } : {}),
+    ...(protocol.category ? { category: protocol.category } : {}),
+    chains: [...chains],
+    ...(protocol.url ? { url: protocol.url } : {}),
+    ...(protocol.logo ? { logo: protocol.logo } : {}),
+    ...(protocol.gecko_id ? { geckoId: protocol.gecko_id } : {}),
+    ...(protocol.listedAt ? { listedAt: protocol.listedAt * 1000 } : {}),
+    metadata,
+  };
+}
+
+/** A priced coin's metadata, when it has a valid id and a symbol. */
+function tokenReference(id: string, symbol: string | undefined, decimals: number | undefined): TokenReference | undefined {
+  const parsed = parseTokenId(id);
+  if (!parsed.ok || !symbol) return undefined;
+  return {
+    id: parsed.tokenId,
+    symbol,
+    ...(typeof decimals === 'number' && Number.isInteger(decimals) && decimals >= 0 && decimals <= 255 ? { decimals } : {}),
+    ...(parsed.chain ? { chain: parsed.chain } : { coingeckoId: parsed.tokenId.slice(parsed.tokenId.indexOf(':') + 1) }),
+  };
 }

@@ -2,6 +2,7 @@ import type { Logger } from '@defi-realtime/runtime';
 // JSON fixtures imported as modules: tsup bundles them into dist/main.js, no data files to ship.
 import { PROTOCOLS, TOKENS } from '@defi-realtime/fixtures';
 import type { ObservationRecord } from '../pipeline/records';
+import type { ReferenceWriter } from '../storage/reference-writer';
 
 /** Daily volatility per asset class (a standard deviation of log returns). */
 const DAILY_VOLATILITY = { stable: 0.001, major: 0.035, alt: 0.06, defi: 0.07 } as const;
@@ -17,6 +18,12 @@ export interface SimulatorOptions {
   jumpProbability?: number;
   /** Seed for a reproducible run (tests). @default random */
   seed?: number;
+  /**
+   * Where the fixtures' tokens and protocols (names, symbols, categories, chains, decimals)
+   * are stored at start, before the first tick, so the REST API can name what it serves.
+   * @default undefined (not stored)
+   */
+  reference?: ReferenceWriter;
 }
 
 interface TokenState { id: string; symbol: string; decimals: number; chain?: string; price: number; volatility: number; stable: boolean }
@@ -35,6 +42,7 @@ export class Simulator {
   private readonly intervalMs: number;
   private readonly stepSeconds: number;
   private readonly jumpProbability: number;
+  private readonly reference: ReferenceWriter | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
 
@@ -46,6 +54,7 @@ export class Simulator {
     this.intervalMs = options.intervalMs ?? 1_000;
     this.stepSeconds = (this.intervalMs / 1000) * (options.speed ?? 60);
     this.jumpProbability = options.jumpProbability ?? 0.002;
+    this.reference = options.reference;
     this.random = mulberry32(options.seed ?? Math.floor(Math.random() * 2 ** 31));
     this.tokens = TOKENS.map((t) => ({
       id: t.id,
@@ -61,6 +70,9 @@ export class Simulator {
 
   start(): void {
     if (this.timer) return;
+    // Ticks queue behind it: a protocol's metadata is stored before its first point.
+    const reference = this.reference;
+    if (reference) this.running = this.running.then(() => this.writeReference(reference));
     this.timer = setInterval(() => {
       // Never overlap ticks: a slow engine makes the simulator wait, not pile up.
       this.running = this.running.then(() => this.emit(this.tick()).catch((err: unknown) => this.logger.warn({ err }, 'simulated batch not processed')));
@@ -73,6 +85,27 @@ export class Simulator {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.running;
+  }
+
+  private async writeReference(reference: ReferenceWriter): Promise<void> {
+    try {
+      const tokens = await reference.writeTokens(
+        TOKENS.map((t) => ({
+          id: t.id,
+          symbol: t.symbol,
+          decimals: t.decimals,
+          ...(t.chain ? { chain: t.chain } : {}),
+          ...(t.id.startsWith('coingecko:') ? { coingeckoId: t.id.slice('coingecko:'.length) } : {}),
+        })),
+      );
+      const protocols = await reference.writeProtocols(
+        PROTOCOLS.map((p) => ({ id: p.id, name: p.name, symbol: p.symbol, category: p.category, chains: Object.keys(p.tvl) })),
+      );
+      this.logger.info({ tokens, protocols }, 'simulator reference data stored');
+    } catch (err) {
+      // The feed runs without it: the REST API then names things by their ids.
+      this.logger.warn({ err }, 'simulator reference data not stored');
+    }
   }
 
   /** Move every asset one step and return the observations (public for tests). */
