@@ -1,12 +1,9 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createHttpApp, type HttpAppOptions } from './fastify-app';
+import { zodValidatorCompiler } from './zod-validator';
 
 export interface ApiAppOptions extends HttpAppOptions {
   /** The OpenAPI document's `info`, plus optional document-level parts. */
@@ -60,7 +57,7 @@ const ALWAYS_HIDDEN = ['/healthz', '/readyz', '/metrics', '/openapi.json', '/doc
  */
 export async function createApiApp(options: ApiAppOptions): Promise<ApiApp> {
   const app = createHttpApp(options);
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   const hidden = new Set([...ALWAYS_HIDDEN, ...(options.hiddenPaths ?? [])]);
   await app.register(fastifySwagger, {

@@ -20,6 +20,5 @@ export {
 } from './webhook-secrets';
 export { encodeCursor, decodeCursor, PAGE_LIMITS } from './cursor';
 export type { PageCursor, PageRequest } from './cursor';
-export { wireValidatorCompiler } from './validation';
 export { RULE_COLUMNS, toStoredRule, loadRule, loadEnabledRules } from './stored-rule';
 export type { StoredRule, StoredChannel } from './stored-rule';

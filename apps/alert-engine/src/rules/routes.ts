@@ -28,7 +28,6 @@ import {
 } from './route-schemas';
 import type { StoredRule } from './stored-rule';
 import { fireTest, type OutboxQueue } from './test-fire';
-import { wireValidatorCompiler } from './validation';
 import { attachSecrets, findDuplicateChannel } from './webhook-secrets';
 
 export interface RuleRoutesOptions {
@@ -47,8 +46,6 @@ const tags = ['alerts'];
  * so rule ids reveal nothing.
  */
 export const ruleRoutes: FastifyPluginAsync<RuleRoutesOptions> = async (app, options) => {
-  // Scoped to this plugin: errors phrased like the rest of the protocol, fields named.
-  app.setValidatorCompiler(wireValidatorCompiler);
   const store = new RuleStore(options.db);
   const { logger } = options;
   const api = app.withTypeProvider<ZodTypeProvider>();

@@ -3,13 +3,13 @@ import type { z } from 'zod';
 import { validate } from '@defi-realtime/protocol';
 
 /**
- * A validator compiler for zod route schemas whose errors read like the rest of the
- * protocol's (libs/protocol `validate`): `body.threshold: expected a number >= 0`, and an
- * unknown field named as itself (`body.owner: unknown field`) rather than as its parent
- * with zod's default text. The app's error handler turns the result into
+ * The validator compiler of every REST app (createApiApp): zod route schemas, with errors
+ * that read like the rest of the protocol (libs/protocol `validate`): `body.threshold:
+ * expected a number >= 0`, and an unknown field named as itself (`body.owner: unknown
+ * field`) rather than as its parent with zod's default text. The app's error handler turns the result into
  * 400 `{code: "BAD_REQUEST", message, field}`.
  */
-export const wireValidatorCompiler: FastifySchemaCompiler<z.ZodType> =
+export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> =
   ({ schema }) =>
   (data: unknown) => {
     const result = validate(schema, data);
