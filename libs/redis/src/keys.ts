@@ -43,7 +43,8 @@ export interface RedisKeys {
   /** Hash of one cached response (`id`: a digest of the request), expiring with it. */
   cacheEntry(id: string): string;
   /**
-   * Hash rule id -> JSON evaluation state of an alert rule (alert-engine). A companion of
+   * Hash rule id -> JSON evaluation state of an alert rule (alert-engine), plus the field
+   * `~generation` counting the commits made to it. A companion of
    * the outbox stream `outboxStream` (same `{stream:<name>}` hash tag), so one script
    * records a rule's transition and appends its notification atomically, also on a cluster.
    */

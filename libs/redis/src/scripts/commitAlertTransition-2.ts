@@ -12,7 +12,9 @@ export const commitAlertTransition: ScriptDefinition = {
   twice after a redelivery) or a state without its notification (lost).
 
   Input:
-    KEYS[1] rule-state hash: field = rule id, value = JSON state with a "version" number
+    KEYS[1] rule-state hash: field = rule id, value = JSON state with a "version" number;
+            field "~generation" counts every commit (a worker whose own commits are the
+            only ones since it read states can trust what it read)
     KEYS[2] outbox stream (entries with field p = payload, as libs/queue writes them);
             same hash tag as KEYS[1]
 
@@ -23,7 +25,7 @@ export const commitAlertTransition: ScriptDefinition = {
     ARGV[5..] notification payloads (JSON), appended in order
 
   Output:
-    {1}                    committed
+    {1, generation}        committed; the hash's generation after this commit
     {-5, current | false}  AlertStateConflict: the stored version differs; the stored
                            state (JSON, false when absent) to evaluate again from
 ]]
@@ -37,9 +39,10 @@ if version ~= tonumber(ARGV[2]) then
   return {-5, current}
 end
 rcall('HSET', KEYS[1], ARGV[1], ARGV[3])
+local generation = rcall('HINCRBY', KEYS[1], '~generation', 1)
 for i = 5, #ARGV do
   rcall('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'p', ARGV[i])
 end
-return {1}
+return {1, generation}
 `,
 };

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { ConfigError, parseEnv } from '@defi-realtime/runtime';
+import { evaluationEnvShape, evaluationOptionsFromEnv } from './env';
+
+const Env = z.object(evaluationEnvShape);
+
+describe('evaluation environment', () => {
+  it('defaults to batches of 500, a 30 s claim idle and a 60 s rules reload', () => {
+    const options = evaluationOptionsFromEnv(parseEnv('alert-engine', Env, {}));
+    expect(options).toEqual({
+      batchSize: 500,
+      blockMs: 2_000,
+      claimIdleMs: 30_000,
+      claimEveryMs: 5_000,
+      maxDeliveries: 5,
+      rulesReloadMs: 60_000,
+      batchDelayMs: 0,
+      batchDelayAt: 'commit',
+    });
+  });
+
+  it('reads every variable', () => {
+    const env = parseEnv('alert-engine', Env, {
+      ALERT_EVAL_ENABLED: 'false',
+      ALERT_EVAL_BATCH: '2000',
+      ALERT_CLAIM_IDLE_MS: '500',
+      ALERT_RULES_RELOAD_MS: '0',
+      ALERT_EVAL_CONSUMER: 'worker-a',
+      ALERT_EVAL_BATCH_DELAY_MS: '60000',
+      ALERT_EVAL_BATCH_DELAY_AT: 'read',
+    });
+    expect(env.ALERT_EVAL_ENABLED).toBe(false);
+    expect(evaluationOptionsFromEnv(env)).toMatchObject({ batchSize: 2000, claimIdleMs: 500, rulesReloadMs: 0, consumer: 'worker-a', batchDelayMs: 60_000, batchDelayAt: 'read' });
+  });
+
+  it('refuses bad values, naming the variable', () => {
+    const parse = () => parseEnv('alert-engine', Env, { ALERT_EVAL_BATCH: '0', ALERT_EVAL_BATCH_DELAY_AT: 'ack', ALERT_EVAL_CONSUMER: 'has space' });
+    expect(parse).toThrow(ConfigError);
+    expect(parse).toThrow(/ALERT_EVAL_BATCH: expected at least 1 \(got "0"\)/);
+    expect(parse).toThrow(/ALERT_EVAL_BATCH_DELAY_AT: expected read or commit/);
+    expect(parse).toThrow(/ALERT_EVAL_CONSUMER: expected 1-128 of/);
+  });
+});
