@@ -12,7 +12,7 @@ export type PgDatabaseOptions = Omit<DatabaseOptions, 'pgliteDir' | 'url'> & { u
 /** The Database on a PostgreSQL server: a pg Pool for queries, one dedicated connection for LISTEN. */
 export class PgDatabase implements Database {
   readonly kind = 'postgres' as const;
-  readonly schema: string;
+  #schema: string;
   readonly #pool: pg.Pool;
   readonly #listener: PgListener;
   readonly #logger: Logger;
@@ -21,7 +21,7 @@ export class PgDatabase implements Database {
 
   private constructor(options: PgDatabaseOptions) {
     const { url, schema, poolSize, connectTimeoutMs, applicationName } = { ...DATABASE_DEFAULTS, ...options };
-    this.schema = schema ?? 'public';
+    this.#schema = schema ?? 'public';
     this.#url = url;
     this.#logger = options.logger ?? silentLogger;
     const common: pg.ClientConfig = {
@@ -45,6 +45,7 @@ export class PgDatabase implements Database {
     try {
       await db.#checkConnection();
       if (options.schema !== undefined) await db.#createSchema(options.schema);
+      else await db.#learnSchema();
     } catch (err) {
       await db.close();
       throw err;
@@ -125,6 +126,18 @@ export class PgDatabase implements Database {
       client.release(err instanceof Error ? err : true);
       this.#logger.warn({ err }, 'ROLLBACK failed; connection discarded');
     }
+  }
+
+  /** The schema everything lives in: the `schema` option, else the URL's search_path (`?options=-c search_path=...`), else `public`. */
+  get schema(): string {
+    return this.#schema;
+  }
+
+  // A URL can set search_path itself; NOTIFY channels are named after the schema, so
+  // listeners must know the real one, not assume `public`.
+  async #learnSchema(): Promise<void> {
+    const { rows } = await this.#pool.query<{ schema: string | null }>('SELECT current_schema() AS schema');
+    if (rows[0]?.schema) this.#schema = rows[0].schema;
   }
 
   async #checkConnection(): Promise<void> {

@@ -36,6 +36,14 @@ describe('CreateAlertRuleSchema', () => {
     expect(CreateAlertRuleSchema.parse(rule)).toEqual(rule);
   });
 
+  it.each(['http://127.0.0.1:9000/hook', 'http://localhost:3000/hook', 'http://[::1]:80/hook', 'https://hooks.example.com/a?b=c'])(
+    'accepts the webhook URL %s (private addresses are refused at delivery, not here)',
+    (url) => {
+      const rule = { type: 'price_above', target: { tokenId: 'coingecko:ethereum' }, threshold: 1, channels: [{ type: 'webhook', url }] };
+      expect(CreateAlertRuleSchema.safeParse(rule).success).toBe(true);
+    },
+  );
+
   it.each(ALERT_RULE_TYPES)('accepts a minimal %s rule', (type) => {
     const target = type.startsWith('price') ? { tokenId: 'ethereum:0xdac17f958d2ee523a2206206994597c13d831ec7' } : { protocolId: 'aave-v3' };
     const window = type.endsWith('_change_pct') ? { window: '24h' } : {};

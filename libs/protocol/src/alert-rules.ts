@@ -21,10 +21,14 @@ export type AlertWindow = z.infer<typeof AlertWindowSchema>;
 export const AlertPrioritySchema = z.enum(['low', 'normal', 'high', 'critical']);
 export type AlertPriority = z.infer<typeof AlertPrioritySchema>;
 
-/** Where a notification goes. Webhook URLs are checked against private addresses at delivery, not here. */
+/**
+ * Where a notification goes. Any http(s) host is accepted here, IP literals and
+ * `localhost` included: whether an address may be called is the delivery's SSRF guard's
+ * decision, made at connect time (WEBHOOK_ALLOW_PRIVATE), since DNS answers change.
+ */
 export const DeliveryChannelSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('websocket') }),
-  z.strictObject({ type: z.literal('webhook'), url: z.httpUrl().max(2048) }),
+  z.strictObject({ type: z.literal('webhook'), url: z.url({ protocol: /^https?$/, error: 'expected an http or https URL' }).max(2048) }),
   z.strictObject({ type: z.literal('email'), to: z.email().max(254) }),
 ]);
 export type DeliveryChannel = z.infer<typeof DeliveryChannelSchema>;

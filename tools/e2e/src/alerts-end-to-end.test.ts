@@ -99,7 +99,8 @@ describe('ingest -> event processor -> alert engine -> WebSocket and webhook', (
       REDIS_URL: redisUrl,
       REDIS_PREFIX: prefix,
       DATABASE_URL: `${databaseUrl}?options=${encodeURIComponent(`-c search_path=${prefix}`)}`,
-      LOG_LEVEL: 'warn',
+      // spawnApp knows an app is up from its "listening" log line (info).
+      LOG_LEVEL: 'info',
     };
     // The gateway migrates the empty schema first; the others then find it ready.
     gateway = await spawnApp('gateway', { ...env, GATEWAY_WORKERS: '1' });
@@ -136,8 +137,9 @@ describe('ingest -> event processor -> alert engine -> WebSocket and webhook', (
         channels: [{ type: 'websocket' }, { type: 'webhook', url: receiverUrl }],
       }),
     });
-    expect(create.status).toBe(201);
-    const rule = (await create.json()) as { id: string; channels: Array<{ type: string; secret?: string }> };
+    const created = (await create.json()) as Record<string, unknown>;
+    expect({ status: create.status, body: created }).toEqual({ status: 201, body: expect.objectContaining({ id: expect.any(String) }) });
+    const rule = created as unknown as { id: string; channels: Array<{ type: string; secret?: string }> };
     secret = rule.channels.find((c) => c.type === 'webhook')?.secret ?? '';
     expect(secret).toMatch(/^whsec_/);
 
