@@ -4,7 +4,7 @@ import type { Cluster, Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { registerAuth } from './auth/auth-hook';
 import { rewriteCredentialsOutOfUrl } from './auth/credentials';
-import { registerCacheHooks } from './cache/cache-hooks';
+import { registerCacheHooks, registerCachePeek } from './cache/cache-hooks';
 import type { ResponseCache } from './cache/response-cache';
 import type { QueryApiMetrics } from './metrics';
 import { registerRequestMetrics } from './metrics';
@@ -43,7 +43,8 @@ const MAX_PARAM_LENGTH = 8_192;
  * The query API's Fastify app without its data routes: API keys from header, query or
  * path, per-key rate limits, the response cache, request metrics, OpenAPI at
  * `/openapi.json` and `/docs`. Add the routes (registerRoutes), then `ready()`/listen.
- * Hooks run in order: auth, rate limit (onRequest), validation, cache lookup (preHandler).
+ * Hooks run in order: auth, cache peek started, rate limit, cache hit served (onRequest),
+ * validation, full cache lookup (preHandler).
  */
 export async function createQueryApiApp(options: QueryApiAppOptions): Promise<ApiApp> {
   const { logger, metrics } = options;
@@ -58,6 +59,7 @@ export async function createQueryApiApp(options: QueryApiAppOptions): Promise<Ap
   });
   registerRequestMetrics(app, metrics);
   registerAuth(app, { authenticator: options.authenticator, anonymousLimits: options.anonymousLimits, metrics });
+  if (options.cache) registerCachePeek(app, options.cache);
   registerRateLimit(app, { redis: options.redis, prefix: options.rateLimitPrefix ?? 'rt:limit:rest', metrics, logger });
   if (options.cache) registerCacheHooks(app, { cache: options.cache, metrics, logger });
   return app;

@@ -60,6 +60,22 @@ describe('response cache semantics', () => {
       expect(await cache.lookup('GET /b', BTC)).toEqual({ status: 'hit', answer: answer('after') });
     });
 
+    it('peeks by key alone with the tags the entry was stored with', async () => {
+      const cache = create(60_000);
+      expect(await cache.peek('GET /p')).toBeNull();
+      await cache.store('GET /p', ETH, versionsOf(await cache.lookup('GET /p', ETH)), answer('p'));
+      expect(await cache.peek('GET /p')).toEqual(answer('p'));
+      await cache.invalidate(['price:coingecko:bitcoin']);
+      expect(await cache.peek('GET /p')).toEqual(answer('p'));
+      await cache.invalidate(['price:coingecko:ethereum']);
+      expect(await cache.peek('GET /p')).toBeNull();
+      // Stored before a change landed: never served by the fast path either.
+      const readBefore = versionsOf(await cache.lookup('GET /q', BTC));
+      await cache.invalidate(['prices']);
+      await cache.store('GET /q', BTC, readBefore, answer('stale'));
+      expect(await cache.peek('GET /q')).toBeNull();
+    });
+
     it('drops everything on *', async () => {
       const cache = create(60_000);
       await cache.store('GET /c', ETH, versionsOf(await cache.lookup('GET /c', ETH)), answer('c'));

@@ -1,5 +1,6 @@
 import { addMember } from './addMember-2';
 import { cacheLookup } from './cacheLookup-2';
+import { cachePeek } from './cachePeek-2';
 import { claimNode } from './claimNode-3';
 import { claimStale } from './claimStale-1';
 import { commitAlertTransition } from './commitAlertTransition-2';
@@ -14,6 +15,7 @@ import { removeMember } from './removeMember-2';
 /** Every script, by name. Callers refer to scripts only through these names. */
 export const scripts = Object.freeze({
   cacheLookup,
+  cachePeek,
   publishEvent,
   readHistory,
   incrWindow,

@@ -10,6 +10,7 @@ export interface MemoryCacheOptions {
 }
 
 interface Entry {
+  tags: readonly string[];
   versions: string;
   answer: CachedAnswer;
   expiresAt: number;
@@ -37,6 +38,12 @@ export class MemoryResponseCache implements ResponseCache {
     this.#now = options.now ?? Date.now;
   }
 
+  async peek(key: string): Promise<CachedAnswer | null> {
+    const entry = this.#entries.get(key);
+    if (entry && entry.expiresAt > this.#now() && entry.versions === this.#versionsOf(entry.tags)) return entry.answer;
+    return null;
+  }
+
   async lookup(key: string, tags: readonly string[]): Promise<CacheLookup> {
     const versions = this.#versionsOf(tags);
     const entry = this.#entries.get(key);
@@ -44,13 +51,13 @@ export class MemoryResponseCache implements ResponseCache {
     return { status: 'miss', versions };
   }
 
-  async store(key: string, _tags: readonly string[], versions: string, answer: CachedAnswer): Promise<void> {
+  async store(key: string, tags: readonly string[], versions: string, answer: CachedAnswer): Promise<void> {
     this.#entries.delete(key);
     while (this.#entries.size >= this.#maxEntries) {
       const oldest = this.#entries.keys().next().value as string;
       this.#entries.delete(oldest);
     }
-    this.#entries.set(key, { versions, answer, expiresAt: this.#now() + this.#ttlMs });
+    this.#entries.set(key, { tags, versions, answer, expiresAt: this.#now() + this.#ttlMs });
   }
 
   async invalidate(tags: readonly string[]): Promise<void> {

@@ -62,6 +62,21 @@ export class RedisResponseCache implements ResponseCache {
     this.#metrics = options.metrics;
   }
 
+  async peek(key: string): Promise<CachedAnswer | null> {
+    if (this.#redis.status !== 'ready' || this.#pending.size > 0) return null;
+    try {
+      const reply = (await withTimeout(
+        this.#run('cachePeek', [this.#keys.cacheVersions(), this.#entryKey(key)], []),
+        this.#lookupTimeoutMs,
+      )) as [number, string?, string?, string?];
+      if (reply[0] !== 1) return null;
+      return { etag: reply[1] as string, contentType: reply[2] as string, body: reply[3] as string };
+    } catch {
+      // The full path (lookup) reports the failure and decides to bypass.
+      return null;
+    }
+  }
+
   async lookup(key: string, tags: readonly string[]): Promise<CacheLookup> {
     // Not connected: answer at once instead of queueing behind a reconnect.
     if (this.#redis.status !== 'ready') return this.#failed('lookup', new Error(`redis connection ${this.#redis.status}`));
@@ -79,14 +94,15 @@ export class RedisResponseCache implements ResponseCache {
     }
   }
 
-  async store(key: string, _tags: readonly string[], versions: string, answer: CachedAnswer): Promise<void> {
+  async store(key: string, tags: readonly string[], versions: string, answer: CachedAnswer): Promise<void> {
     // An invalidation not yet applied could make this entry look current: do not store.
     if (this.#pending.size > 0 || this.#redis.status !== 'ready') return;
     const entry = this.#entryKey(key);
     try {
       await this.#redis
         .multi()
-        .hset(entry, { v: versions, e: answer.etag, t: answer.contentType, b: answer.body })
+        // g: the tags, in lookup's order, so cachePeek can check the entry by key alone.
+        .hset(entry, { v: versions, e: answer.etag, t: answer.contentType, b: answer.body, g: tags.join('\n') })
         .pexpire(entry, this.#ttlMs)
         .exec();
     } catch (err) {

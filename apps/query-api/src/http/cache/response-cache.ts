@@ -23,6 +23,12 @@ export type CacheLookup =
  * because of the cache.
  */
 export interface ResponseCache {
+  /**
+   * The fast path of a hit, before the request is validated or its tags computed: the
+   * answer under `key` when the tags it was stored with are all still at their stored
+   * versions, else null (then take the full path: `lookup`, compute, `store`).
+   */
+  peek(key: string): Promise<CachedAnswer | null>;
   /** Look `key` up; `tags` (from `cacheTags`) are the ones the answer depends on. */
   lookup(key: string, tags: readonly string[]): Promise<CacheLookup>;
   /** Keep `answer` under `key`, valid while `tags` still have `versions` (from the miss). */

@@ -7,6 +7,8 @@ import type { QueryApiMetrics } from '../metrics';
 
 /** The window of `restRequestsPerMinute`. */
 const WINDOW_MS = 60_000;
+/** The free tier's default budget: the limiter built at start-up (see registerRateLimit). */
+const WARM_BUDGET = 60;
 
 export interface RateLimitHookOptions {
   /** Count in this Redis, shared by every query-api process. @default undefined (in process memory) */
@@ -42,6 +44,11 @@ export function registerRateLimit(app: FastifyInstance, options: RateLimitHookOp
     }
     return limiter;
   };
+  // rate-limiter-flexible defines its Lua command on the client when a limiter is built.
+  // ioredis (up to 5.11, redis/ioredis#1931) garbles an auto-pipeline being filled when a
+  // command is defined meanwhile, which the cache peek's call can be. Build one now, before
+  // any request, so the command exists first; any later limiter only redefines it.
+  if (options.redis) limiterFor(WARM_BUDGET);
   let storeFailureLogged = false;
 
   app.addHook('onRequest', async (req, reply) => {
