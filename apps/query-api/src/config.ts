@@ -18,7 +18,7 @@ export const QueryApiEnvSchema = z.object({
    * also age with the clock. 0 turns the response cache off.
    */
   CACHE_TTL_MS: envFields.durationMs(60_000),
-  /** Answers kept by the in-process cache (used when REDIS_URL is unset); the oldest go first. */
+  /** Answers kept in this process's memory (alone, or in front of Redis); the oldest go first (also past 64 MiB of bodies). */
   CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(10_000),
   /** How often the 1h/1d/7d reference values behind the change percentages are recomputed; 0 turns it off. */
   REFERENCE_REFRESH_MS: envFields.durationMs(60_000),

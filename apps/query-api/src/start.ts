@@ -17,6 +17,7 @@ import { createQueryApiApp } from './http/app';
 import { invalidateOnDataChanges } from './http/cache/invalidation';
 import { MemoryResponseCache } from './http/cache/memory-cache';
 import { RedisResponseCache } from './http/cache/redis-cache';
+import { TieredResponseCache } from './http/cache/tiered-cache';
 import type { ResponseCache } from './http/cache/response-cache';
 import { createQueryApiMetrics, type QueryApiMetrics } from './http/metrics';
 import { registerRoutes } from './routes';
@@ -95,9 +96,11 @@ async function startWith(config: QueryApiConfig, deps: QueryApiDeps, closer: Clo
   };
 }
 
-/** The response cache: in Redis when there is one, else in process memory; none when CACHE_TTL_MS is 0. */
+/** The response cache: in process memory, in front of Redis when there is one; none when CACHE_TTL_MS is 0. */
 function createCache(config: QueryApiConfig, redis: RedisClient | undefined, logger: Logger, metrics: QueryApiMetrics): ResponseCache | undefined {
   if (config.CACHE_TTL_MS === 0) return undefined;
-  if (redis) return new RedisResponseCache(redis, { keys: createKeys(config.REDIS_PREFIX), ttlMs: config.CACHE_TTL_MS, logger, metrics });
-  return new MemoryResponseCache({ ttlMs: config.CACHE_TTL_MS, maxEntries: config.CACHE_MAX_ENTRIES });
+  const memory = new MemoryResponseCache({ ttlMs: config.CACHE_TTL_MS, maxEntries: config.CACHE_MAX_ENTRIES });
+  if (!redis) return memory;
+  // This process's memory in front of the cache shared through Redis: a hit costs no round trip.
+  return new TieredResponseCache(memory, new RedisResponseCache(redis, { keys: createKeys(config.REDIS_PREFIX), ttlMs: config.CACHE_TTL_MS, logger, metrics }));
 }

@@ -3,6 +3,7 @@ import { createLogger, createMetricsRegistry } from '@defi-realtime/runtime';
 import { sleep } from '@defi-realtime/runtime/testing';
 import { MemoryResponseCache } from '../../src/http/cache/memory-cache';
 import { RedisResponseCache } from '../../src/http/cache/redis-cache';
+import { TieredResponseCache } from '../../src/http/cache/tiered-cache';
 import { cacheTags, type CacheLookup, type CachedAnswer, type ResponseCache } from '../../src/http/cache/response-cache';
 import { createQueryApiMetrics } from '../../src/http/metrics';
 import { testRedis } from './helpers';
@@ -64,9 +65,9 @@ describe('response cache semantics', () => {
       const cache = create(60_000);
       expect(await cache.peek('GET /p')).toBeNull();
       await cache.store('GET /p', ETH, versionsOf(await cache.lookup('GET /p', ETH)), answer('p'));
-      expect(await cache.peek('GET /p')).toEqual(answer('p'));
+      expect(await cache.peek('GET /p')).toMatchObject({ ...answer('p'), tags: ETH });
       await cache.invalidate(['price:coingecko:bitcoin']);
-      expect(await cache.peek('GET /p')).toEqual(answer('p'));
+      expect(await cache.peek('GET /p')).toMatchObject({ ...answer('p'), tags: ETH });
       await cache.invalidate(['price:coingecko:ethereum']);
       expect(await cache.peek('GET /p')).toBeNull();
       // Stored before a change landed: never served by the fast path either.
@@ -154,5 +155,47 @@ describe('response cache semantics', () => {
         await closeRedis(client);
       }
     });
+  });
+});
+
+describe('two tiers: memory in front of Redis', () => {
+  let redis: Awaited<ReturnType<typeof testRedis>>;
+  let n = 0;
+  beforeAll(async () => (redis = await testRedis('tiered-cache')));
+  afterAll(() => redis.cleanup());
+  const shared = (prefix: string) =>
+    new RedisResponseCache(redis.redis, {
+      keys: createKeys(prefix),
+      ttlMs: 60_000,
+      logger: createLogger('test', 'silent'),
+      metrics: createQueryApiMetrics(createMetricsRegistry('query-api')),
+    });
+
+  it("fills memory from another process's Redis entry and drops it on a change heard by both", async () => {
+    const prefix = `${redis.prefix}:t${++n}`;
+    const a = new TieredResponseCache(new MemoryResponseCache({ ttlMs: 60_000 }), shared(prefix));
+    const b = new TieredResponseCache(new MemoryResponseCache({ ttlMs: 60_000 }), shared(prefix));
+    await a.store('GET /x', ETH, versionsOf(await a.lookup('GET /x', ETH)), answer('x'));
+    // b never computed it: its first peek comes from Redis and fills its memory.
+    expect(await b.peek('GET /x')).toMatchObject(answer('x'));
+    expect(await b.peek('GET /x')).toMatchObject(answer('x'));
+    await a.invalidate(['price:coingecko:ethereum']);
+    await b.invalidate(['price:coingecko:ethereum']);
+    expect(await a.peek('GET /x')).toBeNull();
+    expect(await b.peek('GET /x')).toBeNull();
+    expect((await b.lookup('GET /x', ETH)).status).toBe('miss');
+  });
+
+  it('never copies a Redis answer into memory when a change landed during the lookup', async () => {
+    const prefix = `${redis.prefix}:t${++n}`;
+    const writer = new TieredResponseCache(new MemoryResponseCache({ ttlMs: 60_000 }), shared(prefix));
+    await writer.store('GET /y', BTC, versionsOf(await writer.lookup('GET /y', BTC)), answer('old'));
+    const local = new MemoryResponseCache({ ttlMs: 60_000 });
+    const reader = new TieredResponseCache(local, shared(prefix));
+    const readBefore = versionsOf(await reader.lookup('GET /z', BTC));
+    // A change arrives locally only (Redis bump lost): memory must not keep the old answer.
+    await local.invalidate(['price:coingecko:bitcoin']);
+    await reader.store('GET /z', BTC, readBefore, answer('computed before the change'));
+    expect(await local.peek('GET /z')).toBeNull();
   });
 });

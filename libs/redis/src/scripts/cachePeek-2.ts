@@ -16,7 +16,7 @@ export const cachePeek: ScriptDefinition = {
     KEYS[2] entry hash (fields: v versions, e etag, t content type, b body, g tags)
 
   Output:
-    {1, etag, content type, body} when the entry exists and its versions are current
+    {1, etag, content type, body, tags} when the entry exists and its versions are current
     {0} otherwise (the caller then takes the full path: validate, cacheLookup, compute)
 ]]
 local entry = redis.call('HMGET', KEYS[2], 'v', 'e', 't', 'b', 'g')
@@ -39,7 +39,7 @@ if #fields > 0 then
   end
 end
 if table.concat(current, ',') == entry[1] then
-  return {1, entry[2], entry[3], entry[4]}
+  return {1, entry[2], entry[3], entry[4], entry[5]}
 end
 return {0}
 `,

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { loadScripts, type RedisClient, type RedisKeys, type ScriptRunner } from '@defi-realtime/redis';
 import type { Logger } from '@defi-realtime/runtime';
 import type { QueryApiMetrics } from '../metrics';
-import type { CacheLookup, CachedAnswer, ResponseCache } from './response-cache';
+import type { CacheLookup, CachedAnswer, PeekedAnswer, ResponseCache } from './response-cache';
 import { ALL_TAGS } from './response-cache';
 
 export interface RedisCacheOptions {
@@ -62,15 +62,15 @@ export class RedisResponseCache implements ResponseCache {
     this.#metrics = options.metrics;
   }
 
-  async peek(key: string): Promise<CachedAnswer | null> {
+  async peek(key: string): Promise<PeekedAnswer | null> {
     if (this.#redis.status !== 'ready' || this.#pending.size > 0) return null;
     try {
       const reply = (await withTimeout(
         this.#run('cachePeek', [this.#keys.cacheVersions(), this.#entryKey(key)], []),
         this.#lookupTimeoutMs,
-      )) as [number, string?, string?, string?];
+      )) as [number, string?, string?, string?, string?];
       if (reply[0] !== 1) return null;
-      return { etag: reply[1] as string, contentType: reply[2] as string, body: reply[3] as string };
+      return { etag: reply[1] as string, contentType: reply[2] as string, body: reply[3] as string, tags: (reply[4] ?? '').split('\n') };
     } catch {
       // The full path (lookup) reports the failure and decides to bypass.
       return null;

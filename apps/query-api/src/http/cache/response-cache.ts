@@ -6,6 +6,11 @@ export interface CachedAnswer {
   readonly body: string;
 }
 
+/** A peek's answer, with the tags its entry was stored with. */
+export interface PeekedAnswer extends CachedAnswer {
+  readonly tags: readonly string[];
+}
+
 /**
  * What a lookup found. A miss carries the tag versions read before the answer is
  * computed: the answer is stored with them, so a change that lands while it is being
@@ -28,7 +33,7 @@ export interface ResponseCache {
    * answer under `key` when the tags it was stored with are all still at their stored
    * versions, else null (then take the full path: `lookup`, compute, `store`).
    */
-  peek(key: string): Promise<CachedAnswer | null>;
+  peek(key: string): Promise<PeekedAnswer | null>;
   /** Look `key` up; `tags` (from `cacheTags`) are the ones the answer depends on. */
   lookup(key: string, tags: readonly string[]): Promise<CacheLookup>;
   /** Keep `answer` under `key`, valid while `tags` still have `versions` (from the miss). */
