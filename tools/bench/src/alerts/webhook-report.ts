@@ -129,7 +129,7 @@ export interface WebhookBenchResult extends Matching {
   benchmark: 'alert-event-to-webhook';
   startedAt: string;
   host: { cores: number; cpuModel: string; node: string };
-  workload: { rules: number; webhookRules: number; websocketRules: number; owners: number; webhookUrlsRewritten: number; tokens: number; crossings: number; rate: number; drainSec: number };
+  workload: { rules: number; webhookRules: number; websocketRules: number; owners: number; tokens: number; crossings: number; rate: number; drainSec: number };
   /** Wall time from the first measured crossing to the last webhook (or the end of the drain). */
   seconds: number;
   /** Crossings actually sent per second. */
@@ -157,7 +157,6 @@ export function markdown(r: WebhookBenchResult): string {
   const l = r.latencyMs;
   const rows: Array<[string, string]> = [
     ['rules (webhook / WebSocket-only) over tokens, owners', `${n(r.workload.rules)} (${n(r.workload.webhookRules)} / ${n(r.workload.websocketRules)}) over ${n(r.workload.tokens)}, ${n(r.workload.owners)}`],
-    ['webhook URLs set in PostgreSQL (the API refuses loopback URLs)', n(r.workload.webhookUrlsRewritten)],
     ['crossings sent (target rate / achieved, per s)', `${n(r.crossings.sent)} (${n(r.workload.rate)} / ${n(r.achievedRate, 1)})`],
     ['crossings published as events (refused / no event)', `${n(r.crossings.expected)} (${n(r.crossings.refused)} / ${n(r.crossings.noEvent)})`],
     ['webhooks received / lost', `${n(r.webhooks.received)} / ${n(r.webhooks.lost)}`],

@@ -28,7 +28,6 @@ export interface BenchRules {
   /** Owners (one enterprise API key each) the rules are spread over. */
   owners: number;
   /** Webhook rules created with a placeholder URL and pointed at the receiver in PostgreSQL (see placeholderFor). */
-  rewrittenUrls: number;
 }
 
 export interface CreateRulesOptions {
@@ -83,8 +82,6 @@ export async function createBenchRules(options: CreateRulesOptions): Promise<Ben
   });
 
   const webhook = new Map<string, WebhookRule>();
-  const placeholderUrl = placeholderFor(options.receiverUrl);
-  let url = options.receiverUrl;
   let next = 0;
   const worker = async () => {
     while (next < specs.length) {
@@ -92,12 +89,7 @@ export async function createBenchRules(options: CreateRulesOptions): Promise<Ben
       const spec = specs[index]!;
       const key = keys[Math.floor(index / cap)]!;
       const tokenId = tokenIds[spec.tokenIndex]!;
-      const sentUrl = url;
-      let res = await postRule(options.alertsUrl, key, spec, tokenId, sentUrl);
-      if (spec.webhook && sentUrl !== placeholderUrl && (await refusesLoopback(res))) {
-        url = placeholderUrl;
-        res = await postRule(options.alertsUrl, key, spec, tokenId, url);
-      }
+      const res = await postRule(options.alertsUrl, key, spec, tokenId, options.receiverUrl);
       if (res.status !== 201) throw new Error(`POST /v2/alerts answered ${res.status}: ${await res.text()}`);
       const rule = (await res.json()) as CreatedRule;
       if (spec.webhook) {
@@ -109,36 +101,7 @@ export async function createBenchRules(options: CreateRulesOptions): Promise<Ben
     }
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
-  const rewritten = url === placeholderUrl ? await rewriteUrl(options.db, placeholderUrl, options.receiverUrl) : 0;
-  return { webhook, websocket, owners, rewrittenUrls: rewritten };
-}
-
-/**
- * The API's URL check (z.httpUrl) takes only domain names with a TLD, so it refuses
- * `http://127.0.0.1:<port>`, although the delivery side allows loopback with
- * WEBHOOK_ALLOW_PRIVATE=true. Until that is fixed the bench creates such rules with a
- * placeholder on the reserved `.invalid` TLD (it never resolves: a missed rewrite fails
- * loudly) and then points them at the receiver in PostgreSQL; the secret stays as the API
- * made it, and an alert engine started afterwards loads them as they are.
- */
-function placeholderFor(receiverUrl: string): string {
-  const url = new URL(receiverUrl);
-  url.hostname = 'webhook-bench.invalid';
-  return url.toString();
-}
-
-async function refusesLoopback(res: Response): Promise<boolean> {
-  if (res.status !== 400) return false;
-  const body = (await res.clone().json().catch(() => ({}))) as { field?: string };
-  return body.field === 'body.channels.0.url';
-}
-
-async function rewriteUrl(db: Database, from: string, to: string): Promise<number> {
-  const { rows } = await db.query<{ id: string }>(
-    `UPDATE alert_rules SET channels = replace(channels::text, $1, $2)::jsonb WHERE channels::text LIKE '%' || $1 || '%' RETURNING id`,
-    [JSON.stringify(from).slice(1, -1), JSON.stringify(to).slice(1, -1)],
-  );
-  return rows.length;
+  return { webhook, websocket, owners };
 }
 
 interface CreatedRule {
