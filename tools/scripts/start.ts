@@ -44,12 +44,13 @@ async function main(): Promise<void> {
   // A fresh key each start: the embedded database lives and dies with this process.
   const demo = await gw.keys.create({ name: 'demo', tier: 'pro', owner: 'demo' });
   // The demo answers REST without a key too (free tier, limited per IP), as DefiLlama's public API does.
-  const queryEnv = { ANONYMOUS_ACCESS: 'true', ...envFor(env.QUERY_API_PORT) };
+  // Reference values (change_1h/1d/7d, movers) every 10 s, so the backfilled week shows at once.
+  const queryEnv = { ANONYMOUS_ACCESS: 'true', REFERENCE_REFRESH_MS: '10000', ...envFor(env.QUERY_API_PORT) };
   apps.push(['query-api', await queryApi.start(queryApi.loadConfig(queryEnv), { logger: logger.child({ app: 'query-api' }), db })]);
   apps.push(['alert-engine', await alertEngine.start(alertEngine.loadConfig(envFor(env.ALERT_ENGINE_PORT)), { logger: logger.child({ app: 'alert-engine' }), ...shared })]);
   // The demo streams simulated markets unless SIMULATOR=off; ingest takes a token made up here unless one is set.
   const ingestToken = process.env.INGEST_TOKEN ?? `demo-${randomBytes(12).toString('hex')}`;
-  const processorEnv = { ...envFor(env.EVENT_PROCESSOR_PORT), SIMULATOR: process.env.SIMULATOR ?? 'on', INGEST_TOKEN: ingestToken };
+  const processorEnv = { ...envFor(env.EVENT_PROCESSOR_PORT), SIMULATOR: process.env.SIMULATOR ?? 'on', SIMULATOR_BACKFILL_HOURS: process.env.SIMULATOR_BACKFILL_HOURS ?? '168', INGEST_TOKEN: ingestToken };
   apps.push(['event-processor', await eventProcessor.start(eventProcessor.loadConfig(processorEnv), { logger: logger.child({ app: 'event-processor' }), ...shared })]);
 
   const ws = apps[0]![1].url.replace(/^http/, 'ws');

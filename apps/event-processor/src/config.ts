@@ -15,6 +15,8 @@ export const EventProcessorEnvSchema = z.object({
   SIMULATOR_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
   /** Simulated seconds per real second. */
   SIMULATOR_SPEED: z.coerce.number().positive().default(60),
+  /** Hours of hourly history the simulator writes at start (charts and changes have data at once); 0: none. */
+  SIMULATOR_BACKFILL_HOURS: z.coerce.number().int().min(0).max(24 * 90).default(0),
   /** Poll DefiLlama's API for TVL and prices. */
   DEFILLAMA_POLL: envFields.bool(false),
   DEFILLAMA_API_URL: z.url().default('https://api.llama.fi'),

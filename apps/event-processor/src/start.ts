@@ -71,7 +71,13 @@ export async function start(config: EventProcessorConfig, deps: EventProcessorDe
     closer.add('defillama poller', poller, (p) => p.stop());
   }
   if (config.SIMULATOR) {
-    const simulator = new Simulator((records) => processor.process(records), logger, { intervalMs: config.SIMULATOR_INTERVAL_MS, speed: config.SIMULATOR_SPEED, reference });
+    const simulator = new Simulator((records) => processor.process(records), logger, {
+      intervalMs: config.SIMULATOR_INTERVAL_MS,
+      speed: config.SIMULATOR_SPEED,
+      reference,
+      backfillHours: config.SIMULATOR_BACKFILL_HOURS,
+      store: (records) => writer.add(records),
+    });
     simulator.start();
     closer.add('simulator', simulator, (s) => s.stop());
   }

@@ -24,6 +24,14 @@ export interface SimulatorOptions {
    * @default undefined (not stored)
    */
   reference?: ReferenceWriter;
+  /**
+   * Hours of hourly history to write at start, ending now, so charts, `change_1h/1d/7d`
+   * and movers have something to show at once. Stored through `store`, never published.
+   * @default 0
+   */
+  backfillHours?: number;
+  /** Where backfilled observations go (the point writer). Required with backfillHours. */
+  store?: (records: ObservationRecord[]) => void;
 }
 
 interface TokenState { id: string; symbol: string; decimals: number; chain?: string; price: number; volatility: number; stable: boolean }
@@ -43,6 +51,8 @@ export class Simulator {
   private readonly stepSeconds: number;
   private readonly jumpProbability: number;
   private readonly reference: ReferenceWriter | undefined;
+  private readonly backfillHours: number;
+  private readonly store: ((records: ObservationRecord[]) => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
 
@@ -55,6 +65,9 @@ export class Simulator {
     this.stepSeconds = (this.intervalMs / 1000) * (options.speed ?? 60);
     this.jumpProbability = options.jumpProbability ?? 0.002;
     this.reference = options.reference;
+    this.backfillHours = options.backfillHours ?? 0;
+    this.store = options.store;
+    if (this.backfillHours > 0 && !this.store) throw new TypeError('Simulator: backfillHours needs a store for the history');
     this.random = mulberry32(options.seed ?? Math.floor(Math.random() * 2 ** 31));
     this.tokens = TOKENS.map((t) => ({
       id: t.id,
@@ -73,6 +86,7 @@ export class Simulator {
     // Ticks queue behind it: a protocol's metadata is stored before its first point.
     const reference = this.reference;
     if (reference) this.running = this.running.then(() => this.writeReference(reference));
+    if (this.store && this.backfillHours > 0) this.backfill(this.store, this.backfillHours);
     this.timer = setInterval(() => {
       // Never overlap ticks: a slow engine makes the simulator wait, not pile up.
       this.running = this.running.then(() => this.emit(this.tick()).catch((err: unknown) => this.logger.warn({ err }, 'simulated batch not processed')));
@@ -108,10 +122,25 @@ export class Simulator {
     }
   }
 
-  /** Move every asset one step and return the observations (public for tests). */
-  tick(now = Date.now()): ObservationRecord[] {
+  /**
+   * Walk `hours` hourly steps from `now - hours` to now and store them: the live walk then
+   * continues from where the history ends, so the two join without a jump.
+   */
+  private backfill(store: (records: ObservationRecord[]) => void, hours: number, now = Date.now()): void {
+    const start = now - hours * 3_600_000;
+    let points = 0;
+    for (let hour = 0; hour < hours; hour++) {
+      const records = this.tick(start + hour * 3_600_000, 3_600);
+      store(records);
+      points += records.length;
+    }
+    this.logger.info({ hours, points }, 'simulator history backfilled');
+  }
+
+  /** Move every asset one step (`stepSeconds` of market time) and return the observations (public for tests). */
+  tick(now = Date.now(), stepSeconds = this.stepSeconds): ObservationRecord[] {
     const records: ObservationRecord[] = [];
-    const fraction = Math.sqrt(this.stepSeconds / DAY_SECONDS);
+    const fraction = Math.sqrt(stepSeconds / DAY_SECONDS);
     for (const token of this.tokens) {
       if (token.stable) {
         // Pegged: noise around 1 with a pull back to the peg, and a rare brief depeg.
