@@ -8,7 +8,7 @@ const swc = [
   },
 ];
 
-const ESM_ONLY = ['jose', 'content-disposition', 'cookie'];
+const ESM_ONLY = ['jose', 'cookie'];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -17,7 +17,7 @@ module.exports = {
   transform: {
     '^.+\\.ts$': swc,
     // Packages that ship only ES modules, which Jest on Node 20 cannot require (Node
-    // itself can): jose 6, content-disposition 3 (@fastify/swagger-ui) and cookie 2 (fastify's inject): compile them too.
+    // itself can): jose 6 and cookie 2 (fastify's inject): compile them too.
     [`/node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: swc,
   },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
