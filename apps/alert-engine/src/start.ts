@@ -4,6 +4,7 @@ import { createEngine, type Engine } from '@defi-realtime/engine';
 import { createQueue, type Queue } from '@defi-realtime/queue';
 import {
   Closer,
+  startClosing,
   Health,
   createApiApp,
   createMetricsRegistry,
@@ -35,8 +36,11 @@ export interface AlertEngineDeps {
  * (WebSocket, webhook, email) with retries, dead letters and replay.
  */
 export async function start(config: AlertEngineConfig, deps: AlertEngineDeps): Promise<RunningApp> {
+  return startClosing(deps.logger, (closer) => startWith(config, deps, closer));
+}
+
+async function startWith(config: AlertEngineConfig, deps: AlertEngineDeps, closer: Closer): Promise<RunningApp> {
   const { logger } = deps;
-  const closer = new Closer(logger);
   const db = deps.db ?? closer.add('database', await openDatabase({ url: config.DATABASE_URL, logger }), (d) => d.close());
   const engine =
     deps.engine ??

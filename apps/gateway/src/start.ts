@@ -6,6 +6,7 @@ import { createLimiter } from '@defi-realtime/rate-limit';
 import { createRedis } from '@defi-realtime/redis';
 import {
   Closer,
+  startClosing,
   Health,
   closeServer,
   createMetricsRegistry,
@@ -45,14 +46,7 @@ export interface RunningGateway extends RunningApp {
 
 /** Start the gateway: WebSocket endpoint `/v2/realtime` plus health, metrics and admin over HTTP. */
 export async function start(config: GatewayConfig, deps: GatewayDeps): Promise<RunningGateway> {
-  const closer = new Closer(deps.logger);
-  try {
-    return await startWith(config, deps, closer);
-  } catch (err) {
-    // A failed start (bad JWT key, database down) must not leave connections and timers open.
-    await closer.closeAll();
-    throw err;
-  }
+  return startClosing(deps.logger, (closer) => startWith(config, deps, closer));
 }
 
 async function startWith(config: GatewayConfig, deps: GatewayDeps, closer: Closer): Promise<RunningGateway> {

@@ -3,6 +3,7 @@ import { openDatabase, type Database } from '@defi-realtime/db';
 import { createKeys, createRedis, type RedisClient } from '@defi-realtime/redis';
 import {
   Closer,
+  startClosing,
   Health,
   createMetricsRegistry,
   describeConfig,
@@ -38,14 +39,7 @@ export interface RunningQueryApi extends RunningApp {
 
 /** Start the query API: DefiLlama-compatible and advanced routes behind keys, rate limits and the response cache. */
 export async function start(config: QueryApiConfig, deps: QueryApiDeps): Promise<RunningQueryApi> {
-  const closer = new Closer(deps.logger);
-  try {
-    return await startWith(config, deps, closer);
-  } catch (err) {
-    // A failed start (database or Redis down) must not leave connections and timers open.
-    await closer.closeAll();
-    throw err;
-  }
+  return startClosing(deps.logger, (closer) => startWith(config, deps, closer));
 }
 
 async function startWith(config: QueryApiConfig, deps: QueryApiDeps, closer: Closer): Promise<RunningQueryApi> {

@@ -26,3 +26,18 @@ export class Closer {
     }
   }
 }
+
+/**
+ * Run an app's start with a fresh Closer: when the start throws (a database down, a bad
+ * key file), everything it had opened so far is closed before the error goes on, so a
+ * failed start never leaves connections and timers behind.
+ */
+export async function startClosing<T>(logger: Logger, start: (closer: Closer) => Promise<T>): Promise<T> {
+  const closer = new Closer(logger);
+  try {
+    return await start(closer);
+  } catch (err) {
+    await closer.closeAll();
+    throw err;
+  }
+}

@@ -6,7 +6,7 @@ export type { ReadinessCheck, HealthReport } from './health';
 export { onShutdown } from './shutdown';
 export { runMain, runningApp } from './main';
 export type { RunningApp } from './main';
-export { Closer } from './closer';
+export { Closer, startClosing } from './closer';
 export { listen, closeServer, baseUrl } from './http';
 export { createHttpApp, listenHttpApp } from './fastify-app';
 export type { HttpAppOptions } from './fastify-app';

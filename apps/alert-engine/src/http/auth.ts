@@ -24,10 +24,9 @@ export function registerAuth(app: FastifyInstance, options: AuthHookOptions): vo
   const prefix = options.prefix ?? '/v2/alerts';
   app.addHook('onRequest', async (req) => {
     if (!req.url.startsWith(prefix)) return;
-    const query = Object.fromEntries(new URL(req.url, 'http://localhost').searchParams);
     let result;
     try {
-      result = await options.authenticator.authenticate(httpCredentials({ headers: req.headers, query }));
+      result = await options.authenticator.authenticate(httpCredentials({ headers: req.headers, query: req.query }));
     } catch (err) {
       if (err instanceof AuthError) throw new ProtocolError('UNAVAILABLE', 'credentials cannot be checked right now; retry', { cause: err });
       throw err;

@@ -1,20 +1,5 @@
 import { ALERT_WINDOWS_MS, type CreateAlertRule, type DeliveryChannel } from '@defi-realtime/protocol';
-import type { StoredChannel, StoredRule } from './stored-rule';
-
-/** The `alert_rules` columns a rule's fields are stored in (everything but ids, owner and times). */
-export interface RuleColumns {
-  name: string;
-  type: string;
-  token_id: string | null;
-  protocol_id: string | null;
-  chain: string | null;
-  threshold: number;
-  window_sec: number | null;
-  cooldown_sec: number;
-  rearm_pct: number;
-  priority: string;
-  enabled: boolean;
-}
+import type { RuleColumns, StoredChannel, StoredRule } from './stored-rule';
 
 /** A validated rule as its columns (channels are stored separately, with their secrets). */
 export function toRuleColumns(rule: CreateAlertRule): RuleColumns {

@@ -39,10 +39,8 @@ export interface StoredRule {
 export const RULE_COLUMNS =
   'id, owner, api_key_id, name, type, token_id, protocol_id, chain, threshold, window_sec, cooldown_sec, rearm_pct, channels, priority, enabled, created_at, updated_at';
 
-interface RuleRow {
-  id: string;
-  owner: string;
-  api_key_id: string | null;
+/** The `alert_rules` columns a rule's fields are stored in (everything but ids, owner and times). */
+export interface RuleColumns {
   name: string;
   type: string;
   token_id: string | null;
@@ -52,9 +50,15 @@ interface RuleRow {
   window_sec: number | null;
   cooldown_sec: number;
   rearm_pct: number;
-  channels: StoredChannel[];
   priority: string;
   enabled: boolean;
+}
+
+interface RuleRow extends RuleColumns {
+  id: string;
+  owner: string;
+  api_key_id: string | null;
+  channels: StoredChannel[];
   created_at: Date;
   updated_at: Date;
 }

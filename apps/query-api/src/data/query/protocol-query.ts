@@ -33,18 +33,8 @@ export interface QueriedProtocol {
   timestamp: number;
 }
 
-interface Row {
-  id: string;
-  name: string;
-  symbol: string | null;
-  category: string | null;
-  chains: string[];
-  tvl: number;
-  change_1h: number | null;
-  change_1d: number | null;
-  change_7d: number | null;
-  ts: Date;
-}
+/** A result row: the answer's fields, with the point's time as a Date. */
+type Row = Omit<QueriedProtocol, 'timestamp'> & { ts: Date };
 
 const SORT_COLUMN: Record<ProtocolSort, string> = {
   tvl: 'c.tvl',
