@@ -1,5 +1,5 @@
 /*
- * Several gateway processes on one Redis behave as one service (issue 3, item 7): real
+ * Several gateway processes on one Redis behave as one service: real
  * OS processes, killed with real signals.
  */
 import { randomBytes } from 'node:crypto';

@@ -6,7 +6,7 @@ import { parseSeedSpec } from './seed-spec';
 import { DEFAULT_TIER_LIMITS, TIER_NAMES, isTierName, type TierName, type TierTable } from './tiers';
 import { TtlCache } from './ttl-cache';
 
-/** Revocation must reach every process within this (issue #3): the cache TTL may not exceed it. */
+/** Revocation must reach every process within this: the cache TTL may not exceed it. */
 export const MAX_REVOCATION_LATENCY_MS = 10_000;
 
 export interface ApiKeyStoreOptions {

@@ -1,5 +1,5 @@
 /*
- * Issue 7's end-to-end check, as users see it: alice defines "ETH above 3,050" with a
+ * Alerts end to end, as users see them: alice defines "ETH above 3,050" with a
  * WebSocket and a webhook channel; a producer ingests ETH 3,000 then 3,100; alice's
  * connection and her webhook endpoint each get the alert once (the webhook signed as
  * Standard Webhooks says, verified here from the spec); bob, connected to his own

@@ -1,5 +1,5 @@
 /*
- * Issue 5's end-to-end check, as users see it: a producer POSTs observations to the
+ * Ingest to WebSocket end to end, as users see it: a producer POSTs observations to the
  * event processor, and WebSocket subscribers of the gateway receive the changes. Both
  * apps run as their own processes on real Redis and PostgreSQL.
  */

@@ -6,7 +6,7 @@ const schema = z.object(deliveryEnvShape);
 const parse = (env: NodeJS.ProcessEnv) => parseEnv('alert-engine', schema, env);
 
 describe('delivery environment', () => {
-  it('defaults: SSRF guard on, 10 s timeout, the issue 7 schedule, no email transport', () => {
+  it('defaults: SSRF guard on, 10 s timeout, the Standard Webhooks schedule, no email transport', () => {
     const env = parse({});
     expect(env).toMatchObject({ WEBHOOK_ALLOW_PRIVATE: false, WEBHOOK_TIMEOUT_MS: 10_000, EMAIL_TRANSPORT: 'smtp' });
     expect(env.WEBHOOK_RETRY_SCHEDULE).toEqual([...DELIVERY_DEFAULTS.retrySchedule]);

@@ -1,4 +1,4 @@
-// Alert delivery (issue 7): what the alert-engine's start() wires.
+// Alert delivery: what the alert-engine's start() wires.
 export { startDelivery } from './start-delivery';
 export type { Delivery, DeliveryDeps } from './start-delivery';
 export { deliveryRoutes } from './routes';

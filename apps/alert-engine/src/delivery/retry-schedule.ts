@@ -1,6 +1,6 @@
 /**
  * The webhook/email retry schedule: the delay before each attempt, the first one
- * included. The default is issue 7's: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h,
+ * included. The default: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h,
  * 24 h (eight attempts over about 42 hours), the schedule Standard Webhooks senders use.
  */
 export const DEFAULT_RETRY_SCHEDULE = '0,5s,5m,30m,2h,5h,10h,24h';

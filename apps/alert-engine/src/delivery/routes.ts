@@ -37,7 +37,7 @@ const DeliveryViewSchema = z
   })
   .describe('One delivery of one alert to one channel.');
 
-// `failed` is what issue 7 calls the dead-letter list; the stored status is `dead`.
+// `failed` is the dead-letter list as the API and docs name it; the stored status is `dead`.
 const StatusFilterSchema = z
   .enum([...DELIVERY_STATUSES, 'failed'])
   .transform((status) => (status === 'failed' ? 'dead' : status))

@@ -1,4 +1,4 @@
-// Alert rule evaluation (issue 7): what the alert-engine's start() wires and the benchmark drives.
+// Alert rule evaluation: what the alert-engine's start() wires and the benchmark drives.
 export { startEvaluation, EVALUATION_GROUP } from './worker';
 export type { Evaluation, EvaluationDeps, EvaluationOptions } from './worker';
 export { evaluationEnvShape, evaluationOptionsFromEnv } from './env';

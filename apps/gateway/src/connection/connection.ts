@@ -17,16 +17,16 @@ export interface ConnectionHost {
   onSlowConsumer(connection: Connection): void;
 }
 
-/**
- * One client's WebSocket: who it is, what it subscribed to, its per-connection limits,
- * and the two ways out to the socket (JSON messages and pre-built data frames), both
- * guarded by the send-buffer bound.
- */
 /** A connection id, unique in the cluster: the node's id and a random part. */
 export function newConnectionId(nodeId: string): string {
   return `${nodeId}.${randomBytes(6).toString('base64url')}`;
 }
 
+/**
+ * One client's WebSocket: who it is, what it subscribed to, its per-connection limits,
+ * and the two ways out to the socket (JSON messages and pre-built data frames), both
+ * guarded by the send-buffer bound.
+ */
 export class Connection implements FrameSink {
   /** Handed to the client in `welcome`; valid for `resume` within the recovery window. */
   readonly resumeToken = randomBytes(18).toString('base64url');

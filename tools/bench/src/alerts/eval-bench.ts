@@ -1,5 +1,5 @@
 /*
- * Alert evaluation benchmark (issue 7): one evaluation worker, in this process, against
+ * Alert evaluation benchmark: one evaluation worker, in this process, against
  * 100,000 enabled rules over 1,000 targets in PostgreSQL, with the events stream, the
  * rule states and the outbox in Redis. The events are appended before the worker starts;
  * the worker then drains them as fast as it can.

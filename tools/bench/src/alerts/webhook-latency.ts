@@ -1,5 +1,5 @@
 /*
- * Event-to-webhook latency benchmark (issue 7, second target): price crossings go in
+ * Event-to-webhook latency benchmark: price crossings go in
  * through the event processor's `POST /v1/ingest`, out of the alert engine as signed
  * webhook requests to a local endpoint answering 204 at once; each request is matched to
  * its crossing and timed from the ingest request's send to the webhook's arrival. Both

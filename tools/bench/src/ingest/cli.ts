@@ -1,5 +1,5 @@
 /*
- * Event-processor benchmark (issue 5): ingest throughput with real Redis and PostgreSQL,
+ * Event-processor benchmark: ingest throughput with real Redis and PostgreSQL,
  * and ingest-to-WebSocket delivery latency through a real gateway.
  *
  *   npx tsx tools/bench/src/ingest/cli.ts [--duration 15] [--concurrency 8] [--batch 1000]

@@ -1,5 +1,5 @@
 /*
- * Query API benchmark (issue 6): seeds 5,000 protocols x 1 year of hourly TVL into its own
+ * Query API benchmark: seeds 5,000 protocols x 1 year of hourly TVL into its own
  * PostgreSQL schema (reused by later runs), starts the query-api as its own process on
  * real PostgreSQL and Redis, and loads it with autocannon next to two baselines.
  *   npx tsx tools/bench/src/query/cli.ts [--duration 20] [--connections 50] [--seed-only] [--schema qbench]

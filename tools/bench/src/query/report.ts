@@ -66,7 +66,7 @@ export function renderQueryMarkdown(report: QueryBenchReport): string {
   return lines.join('\n');
 }
 
-/** Issue 6's targets against this run: (a) from prices-current, (b) from the protocols scenarios that ran. */
+/** The query API targets (docs/performance.md) against this run: (a) from prices-current, (b) from the protocols scenarios that ran. */
 export function checkTargets(results: ScenarioResult[]): TargetCheck[] {
   const find = (name: string) => results.find((r) => r.name === name && r.status === 'ok' && r.load);
   const prices = find('prices-current');

@@ -21,7 +21,7 @@ export interface ScenarioResult {
   load?: LoadResult;
 }
 
-/** A target of issue 6 against what this run measured. */
+/** A query API target (docs/performance.md) against what this run measured. */
 export interface TargetCheck {
   target: string;
   requirement: string;
