@@ -4,9 +4,11 @@
  * `subscribe` against a real gateway is in tools/e2e (apps do not start other apps).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { realpathSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { CLI_BIN } from '../src/testing';
 import { cli, exitCode, spawnCli } from './support/cli';
 
 describe('defi-realtime ingest', () => {
@@ -101,6 +103,10 @@ describe('defi-realtime ingest', () => {
 });
 
 describe('defi-realtime help and usage', () => {
+  it('is what `npx defi-realtime` runs in the workspace (npm links this bin, no other)', () => {
+    expect(realpathSync(resolve(__dirname, '../../../node_modules/.bin/defi-realtime'))).toBe(CLI_BIN);
+  });
+
   it('has --help on every command, exit 0', async () => {
     const main = await cli(['--help']);
     expect(main.code).toBe(0);
