@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
-// Three builds: the browser bundle (ESM, minified, no Node built-ins, no schemas), the
-// Node library, and the CLI that bin/defi-realtime.js runs outside the workspace.
+// Two builds: the browser bundle (ESM, minified, no Node built-ins, no schemas) and the
+// Node library. The `defi-realtime` command line is apps/cli.
 export default defineConfig([
   {
     entry: { browser: 'src/browser.ts' },
@@ -18,14 +18,14 @@ export default defineConfig([
     external: ['ws'],
   },
   {
-    entry: { index: 'src/index.ts', cli: 'src/cli/main.ts' },
+    entry: { index: 'src/index.ts' },
     format: ['cjs'],
     platform: 'node',
     target: 'node20',
     outDir: 'dist',
     sourcemap: true,
     noExternal: [/^@defi-realtime\/protocol$/],
-    // npm packages stay in node_modules; auth (and its database drivers) is loaded only by `keys`.
-    external: ['ws', 'zod', '@defi-realtime/auth'],
+    // npm packages stay in node_modules.
+    external: ['ws', 'zod'],
   },
 ]);

@@ -13,7 +13,5 @@ export { Authenticator, AUTH_REASONS } from './authenticator';
 export type { ApiKeyAuthenticator, AuthenticatorOptions, AuthResult, Credentials } from './authenticator';
 export { AuthError } from './errors';
 export type { AuthErrorCode } from './errors';
-export { runKeysCli } from './cli/keys-command';
-export type { CliIo } from './cli/keys-command';
 export { httpCredentials } from './http-credentials';
 export type { HttpRequestLike } from './http-credentials';

@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { Database } from '@defi-realtime/db';
 
 /** The same database, counting the statements sent through `query`. */
@@ -42,31 +40,6 @@ export async function serveJwks(jwks: unknown): Promise<{ url: string; requests:
         server.close(() => resolve());
       }),
   };
-}
-
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const KEYS_CLI = path.join(__dirname, '..', 'src', 'cli', 'keys.ts');
-
-/** Run the keys CLI as a real child process (what `npm run keys --` runs). */
-export function runKeysCli(args: string[], env: Record<string, string | undefined>): Promise<CliRun> {
-  // Not the test runner's NODE_OPTIONS (--experimental-vm-modules would only add warnings).
-  const { NODE_OPTIONS: _ignored, DATABASE_URL: _url, ...inherited } = process.env;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', KEYS_CLI, ...args],
-      { cwd: path.join(__dirname, '..'), env: { ...inherited, ...env }, timeout: 20_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
 }
 
 /** Poll until `check` holds; fails the test after `timeoutMs` instead of hanging it. */

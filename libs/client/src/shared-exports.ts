@@ -10,7 +10,7 @@ export type { RealtimeErrorCode, ClientErrorCode } from './client/errors';
 export { CLIENT_DEFAULTS, REALTIME_PATH } from './client/options';
 export type { RealtimeClientOptions } from './client/options';
 export type { Transport, TransportFactory, TransportHandlers, TransportClose } from './transport/transport';
-export type { Listener } from './client/emitter';
+export type { Emitter, Listener } from './client/emitter';
 export type {
   DataMessage,
   Filters,

@@ -1,6 +1,6 @@
 /*
- * The browser entry: its bundle stays small and free of Node and of the schemas, and
- * its client works against the real gateway over a WHATWG WebSocket.
+ * The browser entry: its bundle stays small and free of Node and of the schemas. (Its
+ * client against a real gateway over a WHATWG WebSocket: tools/e2e/src/client.)
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -8,11 +8,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { WebSocket } from 'ws';
-import { RealtimeClient, SubscriptionState, type Update } from '../src/browser';
-import { createEnvironment, type TestEnvironment } from './support/environment';
-import { priceEvent } from './support/events';
-import { eventually } from './support/wait';
 
 /** The aim for the minified + gzipped browser bundle. */
 const MAX_GZIP_BYTES = 15 * 1024;
@@ -38,31 +33,4 @@ describe('the browser bundle', () => {
       await rm(outDir, { recursive: true, force: true });
     }
   }, 30_000);
-});
-
-describe('the browser client against a gateway', () => {
-  let env: TestEnvironment;
-  let client: RealtimeClient | undefined;
-
-  beforeAll(async () => {
-    env = await createEnvironment();
-  }, 60_000);
-
-  afterAll(async () => {
-    await client?.close();
-    await env?.cleanup();
-  }, 30_000);
-
-  it('subscribes and receives over a WHATWG WebSocket (onopen/onmessage/onclose)', async () => {
-    client = new RealtimeClient({ url: env.gateway.httpUrl, apiKey: env.key, WebSocket });
-    await client.connect();
-    const subscription = client.subscribe('token:coingecko:ethereum');
-    await subscription.ready();
-    expect(subscription.state).toBe(SubscriptionState.Subscribed);
-    const got: Update[] = [];
-    subscription.on('update', (u) => got.push(u));
-    await env.publish(priceEvent(1234.5));
-    await eventually(() => got.length === 1, 'one update');
-    expect(got[0]).toMatchObject({ type: 'price_update', channel: 'token:coingecko:ethereum', data: { price: 1234.5 } });
-  }, 20_000);
 });

@@ -1,6 +1,5 @@
-import { sleep } from '@defi-realtime/runtime/testing';
-
-export { sleep };
+// Not @defi-realtime/runtime/testing: the SDK and its tests use nothing server-side.
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Poll `check` until it returns true (or a value); fail after `timeoutMs` with `what`. */
 export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {

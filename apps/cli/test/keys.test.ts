@@ -1,9 +1,10 @@
 import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing';
-import { ApiKeyStore } from '../src/index';
-import { runKeysCli } from './helpers';
+import { ApiKeyStore } from '@defi-realtime/auth';
+import { runKeysCli } from './support/cli';
 
-// The operator's command, run as a real child process against a unique schema on the test
-// PostgreSQL: the schema goes into DATABASE_URL as a connection option (search_path).
+// `defi-realtime keys`, the operator's command, run as a real child process against a
+// unique schema on the test PostgreSQL: the schema goes into DATABASE_URL as a connection
+// option (search_path).
 describe('keys CLI', () => {
   let testDb: TestDatabase;
   let env: Record<string, string>;
@@ -57,7 +58,7 @@ describe('keys CLI', () => {
     ]);
     expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2, 2, 2, 2]);
     const [none, unknown, missing, tier, option, revoke, noDb] = runs.map((r) => r.stderr);
-    expect(none).toMatch(/Usage: npm run keys -- <command>/);
+    expect(none).toMatch(/Usage: defi-realtime keys <command>/);
     expect(unknown).toMatch(/Unknown command "frobnicate"/);
     expect(missing).toMatch(/create needs --tier and --name/);
     expect(tier).toMatch(/Unknown tier "gold": expected one of free, pro, enterprise/);

@@ -2,8 +2,7 @@
  * Losses the server cannot see: a link that goes silent (the heartbeat watchdog), and a
  * frame lost in the live stream (gap detection). Short heartbeats: HEARTBEAT_MS=500.
  */
-import { RealtimeClient, type TransportFactory } from '../src';
-import { createWsTransport } from '../src/transport/ws-transport';
+import { RealtimeClient, createWsTransport, type TransportFactory } from '@defi-realtime/client';
 import { createEnvironment, type TestEnvironment } from './support/environment';
 import { priceEvent } from './support/events';
 import { startProxy, type SilentProxy } from './support/proxy';

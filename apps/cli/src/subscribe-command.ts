@@ -8,9 +8,7 @@ import {
   type Position,
   type SubscribeOptions,
 } from '@defi-realtime/protocol';
-import { ConnectionState } from '../client/states';
-import type { RealtimeError } from '../client/errors';
-import { RealtimeClient } from '../node';
+import { ConnectionState, RealtimeClient, type RealtimeError } from '@defi-realtime/client';
 import { formatSnapshotEntry, formatUpdate } from './format';
 import { EXIT, UsageError, type CliIo } from './io';
 

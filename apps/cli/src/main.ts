@@ -1,4 +1,4 @@
-// The `defi-realtime` executable (bin/defi-realtime.js runs this through tsx, or dist/cli.js).
+// The `defi-realtime` executable (bin/defi-realtime.js runs this through tsx, or dist/main.js).
 import { runCli } from './run';
 
 const controller = new AbortController();
@@ -17,7 +17,7 @@ runCli(process.argv.slice(2), process.env, {
     setTimeout(() => process.exit(code), 2_000).unref();
   },
   (err: unknown) => {
-    console.error(err);
+    process.stderr.write(`defi-realtime: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exitCode = 1;
   },
 );

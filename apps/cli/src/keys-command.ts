@@ -1,21 +1,13 @@
-import { openDatabase } from '@defi-realtime/db';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { Database } from '@defi-realtime/db';
-import { ApiKeyStore, type ApiKeyRecord } from '../api-key-store';
-import { AuthError } from '../errors';
-import { TIER_NAMES, isTierName } from '../tiers';
+import { ApiKeyStore, AuthError, TIER_NAMES, isTierName, type ApiKeyRecord } from '@defi-realtime/auth';
+import { openDatabase, type Database } from '@defi-realtime/db';
+import { EXIT, UsageError, type CliIo } from './io';
 
-/** Where the command writes; a test can capture it. */
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-/** Exit codes: 0 done, 1 failed (database, key not found), 2 usage error. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+// `defi-realtime keys` (also `npm run keys --`): the operator's API keys, straight in the
+// database the apps use. See docs/auth.md.
 
 const HELP = {
-  main: `Usage: npm run keys -- <command> [options]
+  main: `Usage: defi-realtime keys <command> [options]
 
 Manage API keys in the database at DATABASE_URL (migrations are applied first).
 
@@ -26,21 +18,21 @@ Commands:
                           show keys (never the keys themselves); --all includes revoked ones
   revoke <id|prefix>      revoke one key (by id, visible prefix, or the key itself)
 
-Run "npm run keys -- <command> --help" for one command.`,
-  create: `Usage: npm run keys -- create --tier <${TIER_NAMES.join('|')}> --name <name> [--owner <owner>] [--json]
+Run "defi-realtime keys <command> --help" for one command.`,
+  create: `Usage: defi-realtime keys create --tier <${TIER_NAMES.join('|')}> --name <name> [--owner <owner>] [--json]
 
 Make an API key and print it. It is shown only this once: the database keeps its SHA-256.
   --tier    ${TIER_NAMES.join(', ')}
   --name    a label for people (e.g. alice, "grafana dashboard")
   --owner   whose alert rules and alerts the key reaches (default: the name)
   --json    print {key, record} as JSON`,
-  list: `Usage: npm run keys -- list [--owner <owner>] [--all] [--json]
+  list: `Usage: defi-realtime keys list [--owner <owner>] [--all] [--json]
 
 List keys, oldest first: id, prefix, name, tier, owner, created, revoked, last used.
   --owner   only this owner's keys
   --all     include revoked keys
   --json    print the records as JSON`,
-  revoke: `Usage: npm run keys -- revoke <id|prefix>
+  revoke: `Usage: defi-realtime keys revoke <id|prefix>
 
 Revoke a key. Processes that cached it stop accepting it within 10 s.
   <id|prefix>  the key's id (uuid), its visible prefix (drt_xxxxxxxx) or the key itself`,
@@ -50,15 +42,14 @@ const NO_DATABASE = `DATABASE_URL is not set.
 Without it the apps use an embedded database (PGlite) that lives inside the \`npm start\`
 process, which this command cannot reach. Either:
   - set DATABASE_URL to the PostgreSQL server the apps use, e.g.
-      DATABASE_URL=postgres://user:password@host:5432/dbname npm run keys -- list
+      DATABASE_URL=postgres://user:password@host:5432/dbname defi-realtime keys list
   - or, for development, give keys to \`npm start\` with SEED_API_KEYS="drt_<32 letters/digits>:pro,..."`;
 
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-/** Run the keys command; resolves with the exit code. */
-export async function runKeysCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+/**
+ * Run `keys`; resolves with the exit code. Its mistakes are answered here, with the
+ * command's own help, rather than by the general usage line of run.ts.
+ */
+export async function runKeys(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   try {
     return await dispatch(argv, env, io);
   } catch (err) {

@@ -1,100 +1,15 @@
 /*
- * The `defi-realtime` command line: `subscribe` as a child process against a real
- * gateway, `ingest` against a local HTTP server that records the request (answering as
- * the event processor does), `keys`
- * handed to @defi-realtime/auth, and the usage errors.
+ * The `defi-realtime` command line without a server: `ingest` against a local HTTP server
+ * that records the request (answering as the event processor does), and the usage errors.
+ * `subscribe` against a real gateway is in tools/e2e (apps do not start other apps).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { realpathSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createTestDatabase } from '@defi-realtime/db/testing';
-import type { DataMessage } from '../src';
-import { loadKeysRunner } from '../src/cli/keys-command';
-import { cli, exitCode, spawnCli, type CliProcess } from './support/cli';
-import { createEnvironment, type TestEnvironment } from './support/environment';
-import { priceEvent } from './support/events';
-import { eventually } from './support/wait';
-
-describe('defi-realtime subscribe (child process, real gateway)', () => {
-  let env: TestEnvironment;
-  const running: CliProcess[] = [];
-  const start = (argv: string[], extra: NodeJS.ProcessEnv = {}) => {
-    const process = spawnCli(['subscribe', ...argv, '--url', env.gateway.wsUrl], { DEFI_REALTIME_API_KEY: env.key, ...extra });
-    running.push(process);
-    return process;
-  };
-  const subscribed = (process: CliProcess) => eventually(() => process.stderr.some((l) => l.startsWith('subscribed:')), `"subscribed" on stderr (stderr: ${process.stderr.join(' | ')})`, 15_000);
-
-  beforeAll(async () => {
-    env = await createEnvironment();
-  }, 60_000);
-
-  afterAll(async () => {
-    for (const process of running) process.child.kill('SIGKILL');
-    await Promise.all(running.map((p) => p.exited));
-    await env?.cleanup();
-  }, 30_000);
-
-  it('--json prints one parseable JSON line per update, and Ctrl-C ends it with 0', async () => {
-    const process = start(['token:coingecko:ethereum', '--json']);
-    await subscribed(process);
-    for (const price of [3000, 3100]) await env.publish(priceEvent(price, { previousPrice: 3000 }));
-    await eventually(() => process.stdout.length === 2, 'two JSON lines');
-    const updates = process.stdout.map((line) => JSON.parse(line) as DataMessage);
-    expect(updates.map((u) => [u.type, u.channel, u.type === 'price_update' ? u.data.price : 0])).toEqual([
-      ['price_update', 'token:coingecko:ethereum', 3000],
-      ['price_update', 'token:coingecko:ethereum', 3100],
-    ]);
-    expect(updates[1]!.position.offset).toBe(updates[0]!.position.offset + 1);
-    process.child.kill('SIGINT');
-    expect(await exitCode(process)).toBe(0);
-    expect(process.stderr[0]).toBe(`connecting to ${env.gateway.wsUrl}`);
-  }, 30_000);
-
-  it('prints a readable line per update, applies --filter, and exits after --count', async () => {
-    const process = start(['prices', '--filter', 'token=coingecko:ethereum', '--count', '2']);
-    await subscribed(process);
-    await env.publish(priceEvent(60_000, { tokenId: 'coingecko:bitcoin', symbol: 'BTC' })); // filtered out
-    await env.publish(priceEvent(3100, { previousPrice: 3000 }));
-    await env.publish(priceEvent(0.5, { tokenId: 'coingecko:ethereum', previousPrice: 1 }));
-    expect(await exitCode(process)).toBe(0);
-    expect(process.stdout).toHaveLength(2);
-    expect(process.stdout[0]).toMatch(/^\d\d:\d\d:\d\d price_update prices ETH 3,100\.00 \(\+3\.33%\)$/);
-    expect(process.stdout[1]).toMatch(/^\d\d:\d\d:\d\d price_update prices ETH 0\.5 \(-50\.00%\)$/);
-  }, 30_000);
-
-  it('reports a gateway restart on stderr and keeps printing without a gap', async () => {
-    const process = start(['token:coingecko:ethereum', '--json']);
-    await subscribed(process);
-    await env.publish(priceEvent(1));
-    await eventually(() => process.stdout.length === 1, 'the first line');
-    await env.restartGateway('SIGKILL', async () => {
-      await env.publish(priceEvent(2));
-    });
-    await eventually(() => process.stderr.some((l) => l.startsWith('recovered')), 'the recovery report', 20_000);
-    await env.publish(priceEvent(3));
-    await eventually(() => process.stdout.length === 3, 'three lines', 10_000);
-    expect(process.stdout.map((l) => (JSON.parse(l) as { data: { price: number } }).data.price)).toEqual([1, 2, 3]);
-    expect(process.stderr.some((l) => /^disconnected: .*reconnecting in \d+\.\d s \(attempt \d+\)$/.test(l))).toBe(true);
-    expect(process.stderr).toContain('recovered token:coingecko:ethereum (via since): nothing missed');
-    process.child.kill('SIGTERM');
-    expect(await exitCode(process)).toBe(0);
-  }, 40_000);
-
-  it('exits with 1 and says why when the key is refused', async () => {
-    const process = start(['prices'], { DEFI_REALTIME_API_KEY: 'drt_00000000000000000000000000000000' });
-    expect(await exitCode(process, 15_000)).toBe(1);
-    expect(process.stderr.join('\n')).toMatch(/failed: UNAUTHORIZED/);
-  }, 30_000);
-
-  it('exits with 2 on a usage error, from the real executable', async () => {
-    const process = spawnCli(['subscribe', 'prices', '--throttle', 'soon', '--api-key', 'drt_x']);
-    running.push(process);
-    expect(await exitCode(process)).toBe(2);
-    expect(process.stderr[0]).toBe('defi-realtime subscribe: --throttle expects a number, got "soon"');
-  }, 20_000);
-});
+import { join, resolve } from 'node:path';
+import { CLI_BIN } from '../src/testing';
+import { cli, exitCode, spawnCli } from './support/cli';
 
 describe('defi-realtime ingest', () => {
   let server: Server;
@@ -188,21 +103,36 @@ describe('defi-realtime ingest', () => {
 });
 
 describe('defi-realtime help and usage', () => {
+  it('is what `npx defi-realtime` runs in the workspace (npm links this bin, no other)', () => {
+    expect(realpathSync(resolve(__dirname, '../../../node_modules/.bin/defi-realtime'))).toBe(CLI_BIN);
+  });
+
   it('has --help on every command, exit 0', async () => {
     const main = await cli(['--help']);
     expect(main.code).toBe(0);
     expect(main.out).toMatch(/^Usage: defi-realtime <command>/);
-    for (const command of ['subscribe', 'ingest']) {
+    for (const command of ['subscribe', 'ingest', 'keys']) {
       const help = await cli([command, '--help']);
       expect(help.code).toBe(0);
       expect(help.out).toMatch(new RegExp(`^Usage: defi-realtime ${command}`));
     }
   });
 
+  it('exits with 2 on a usage error, from the real executable', async () => {
+    const process = spawnCli(['subscribe', 'prices', '--throttle', 'soon', '--api-key', 'drt_x']);
+    try {
+      expect(await exitCode(process)).toBe(2);
+      expect(process.stderr[0]).toBe('defi-realtime subscribe: --throttle expects a number, got "soon"');
+    } finally {
+      process.child.kill('SIGKILL');
+    }
+  }, 20_000);
+
   it('refuses bad command lines with exit 2 and a message naming the problem', async () => {
     const cases: Array<[string[], RegExp]> = [
       [[], /^Usage: defi-realtime <command>/],
       [['watch'], /unknown command "watch"/],
+      [['toString'], /unknown command "toString"/],
       [['subscribe', '--api-key', 'k'], /subscribe needs at least one channel/],
       [['subscribe', 'prices'], /no credentials: pass --api-key/],
       [['subscribe', 'prices', '--api-key', 'k', '--filter', 'colour=red'], /unknown filter "colour"/],
@@ -220,34 +150,4 @@ describe('defi-realtime help and usage', () => {
       expect(result.err).toMatch(message);
     }
   });
-});
-
-describe('defi-realtime keys', () => {
-  it('hands keys create|list|revoke to @defi-realtime/auth', async () => {
-    const exported = (await loadKeysRunner()) !== undefined;
-    const help = await cli(['keys', '--help']);
-    if (!exported) {
-      // Until @defi-realtime/auth exports runKeysCli the command says so instead of failing obscurely.
-      expect(help.code).toBe(1);
-      expect(help.err).toMatch(/does not export runKeysCli; use `npm run keys -- --help`/);
-      return;
-    }
-    expect(help.code).toBe(0);
-    expect(help.out).toMatch(/create --tier/);
-    const database = await createTestDatabase('postgres');
-    try {
-      const env = { DATABASE_URL: `${database.url}?options=${encodeURIComponent(`-c search_path=${database.schema}`)}` };
-      const created = await cli(['keys', 'create', '--tier', 'pro', '--name', 'cli-test', '--json'], env);
-      expect(created.code).toBe(0);
-      const { key, record } = JSON.parse(created.out) as { key: string; record: { prefix: string } };
-      expect(key).toMatch(/^drt_/);
-      const listed = await cli(['keys', 'list', '--json'], env);
-      expect(JSON.parse(listed.out)).toEqual([expect.objectContaining({ prefix: record.prefix, name: 'cli-test' })]);
-      const revoked = await cli(['keys', 'revoke', record.prefix], env);
-      expect(revoked.code).toBe(0);
-      expect(revoked.out).toMatch(/^Revoked API key /);
-    } finally {
-      await database.cleanup();
-    }
-  }, 30_000);
 });

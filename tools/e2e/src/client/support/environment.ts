@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { generateApiKey, keyPrefix } from '@defi-realtime/auth';
 import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing';
 import { RedisEngine } from '@defi-realtime/engine';
 import { channelsForEvent, type EventEnvelope, type Position } from '@defi-realtime/protocol';
@@ -34,8 +35,6 @@ export interface EnvironmentOptions {
 export async function createEnvironment(options: EnvironmentOptions = {}): Promise<TestEnvironment> {
   const redisUrl = redisUrlForTests();
   await requireRedis(redisUrl);
-  // Loaded lazily, as the CLI's keys command does (the lint rule wants one way per library).
-  const { generateApiKey, keyPrefix } = await import('@defi-realtime/auth');
   const database = await createTestDatabase('postgres');
   const prefix = `t_client_${randomBytes(5).toString('hex')}`;
   const key = generateApiKey();

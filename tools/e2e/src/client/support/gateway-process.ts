@@ -1,6 +1,6 @@
 import { spawnApp, type AppProcess } from '@defi-realtime/runtime/testing';
 
-/** A gateway OS process (libs may not import apps: it runs as a child process, as in production). */
+/** A gateway OS process (it runs as a child process, as in production: restarts, SIGKILL). */
 export interface GatewayProcess extends AppProcess {
   /** `ws://127.0.0.1:<port>/v2/realtime` */
   wsUrl: string;

@@ -2,7 +2,7 @@
  * The gateway process dies or restarts under a subscribed client: nothing that can be
  * recovered is lost, nothing is delivered twice, and a revoked key stops the client.
  */
-import { ConnectionState, RealtimeClient, SubscriptionState } from '../src';
+import { ConnectionState, RealtimeClient, SubscriptionState } from '@defi-realtime/client';
 import { createEnvironment, type TestEnvironment } from './support/environment';
 import { priceEvent } from './support/events';
 import { range, record } from './support/recorder';

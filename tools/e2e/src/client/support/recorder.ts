@@ -1,4 +1,4 @@
-import type { ClientEvents, RealtimeClient, RecoveredEvent, Subscription, Update } from '../../src';
+import type { ClientEvents, RealtimeClient, RecoveredEvent, Subscription, Update } from '@defi-realtime/client';
 
 /** Everything a client and one of its subscriptions reported, for assertions. */
 export interface Recorder {

@@ -2,7 +2,7 @@
  * Subscribe and receive, filters and throttle as the application sees them, against a
  * real gateway process on real Redis and PostgreSQL.
  */
-import { ConnectionState, RealtimeClient, SubscriptionState, type Update } from '../src';
+import { ConnectionState, RealtimeClient, SubscriptionState, type Update } from '@defi-realtime/client';
 import { createEnvironment, type TestEnvironment } from './support/environment';
 import { priceEvent, tvlEvent } from './support/events';
 import { eventually, nextEvent, sleep } from './support/wait';

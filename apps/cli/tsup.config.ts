@@ -1,0 +1,3 @@
+import { appBuild } from '../../tsup.app';
+
+export default appBuild();
