@@ -26,7 +26,8 @@ describeCredentialForms(
 async function handshake(url: string, { headers, query }: CredentialRequest): Promise<CredentialOutcome> {
   let client: TestClient;
   try {
-    client = await TestClient.connect(withQuery(url, query), { ws: { headers } });
+    // ws hands its headers to http.request, which sends an array as repeated header lines (its type says string only).
+    client = await TestClient.connect(withQuery(url, query), { ws: { headers: headers as Record<string, string> } });
   } catch (err) {
     const refusal = (err as { refusal?: { status: number; headers: Record<string, unknown>; body: unknown } }).refusal;
     if (!refusal) throw err;
