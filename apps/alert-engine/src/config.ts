@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jwtEnvShape } from '@defi-realtime/auth';
 import { parseEnv, serviceEnvShape } from '@defi-realtime/runtime';
 import { deliveryEnvShape } from './delivery/config';
 import { evaluationEnvShape } from './evaluation/env';
@@ -6,6 +7,7 @@ import { evaluationEnvShape } from './evaluation/env';
 /** The alert-engine's environment: every variable, its default and what it is for. */
 export const AlertEngineEnvSchema = z.object({
   ...serviceEnvShape(8082),
+  ...jwtEnvShape,
   ...evaluationEnvShape,
   ...deliveryEnvShape,
 });

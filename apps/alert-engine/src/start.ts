@@ -1,4 +1,4 @@
-import { ApiKeyStore, Authenticator } from '@defi-realtime/auth';
+import { ApiKeyStore, Authenticator, HTTP_SECURITY_SCHEMES, httpSecurity, jwtVerifierFromEnv } from '@defi-realtime/auth';
 import { openDatabase, type Database } from '@defi-realtime/db';
 import { createEngine, type Engine } from '@defi-realtime/engine';
 import { createQueue, type Queue } from '@defi-realtime/queue';
@@ -75,9 +75,11 @@ async function startWith(config: AlertEngineConfig, deps: AlertEngineDeps, close
       title: 'defi-realtime alerts API',
       version: '1.0.0',
       description: 'Alert rules on prices and TVL, delivered by WebSocket, signed webhook or email. See docs/alerts.md.',
+      securitySchemes: HTTP_SECURITY_SCHEMES,
+      security: httpSecurity(),
     },
   });
-  registerAuth(app, { authenticator: new Authenticator({ apiKeys: new ApiKeyStore(db) }) });
+  registerAuth(app, { authenticator: new Authenticator({ apiKeys: new ApiKeyStore(db), jwt: jwtVerifierFromEnv(config) }) });
   await app.register(ruleRoutes, { db, queue, logger });
   await app.register(deliveryRoutes, { db, delivery });
   const url = await listenHttpApp(app, config.PORT, config.HOST);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jwtEnvShape } from '@defi-realtime/auth';
 import { envFields, parseEnv, serviceEnvShape } from '@defi-realtime/runtime';
 
 const optionalSecret = z.string().min(16, 'expected at least 16 characters').optional();
@@ -9,14 +10,7 @@ export const GatewayEnvSchema = z.object({
   ...serviceEnvShape(8080),
   /** Keys created at start-up for development and tests: `drt_...:tier,drt_...:tier`. */
   SEED_API_KEYS: z.string().optional(),
-  /** HS256 secret for browser JWTs: at least 32 bytes, as the verifier requires (RFC 7518 3.2). */
-  JWT_SECRET: z.string().refine((v) => Buffer.byteLength(v) >= 32, 'expected at least 32 bytes (e.g. `openssl rand -base64 32`)').optional(),
-  /** RS256: the JWKS URL of the token issuer. */
-  JWT_JWKS_URL: z.url({ error: 'expected an http(s) URL' }).optional(),
-  /** RS256: a PEM public key (alternative to JWT_JWKS_URL). */
-  JWT_PUBLIC_KEY: z.string().optional(),
-  JWT_ISSUER: z.string().optional(),
-  JWT_AUDIENCE: z.string().optional(),
+  ...jwtEnvShape,
   /** JSON merged over the tier limits, e.g. `{"free":{"maxConnectionsPerKey":5}}`. */
   TIER_LIMITS: z.string().optional(),
   /** Bearer token for `POST /admin/broadcast`; unset disables the admin endpoints. */

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { ApiKeyStore, Authenticator, createJwtVerifier, resolveTierLimits } from '@defi-realtime/auth';
+import { ApiKeyStore, Authenticator, jwtVerifierFromEnv, resolveTierLimits } from '@defi-realtime/auth';
 import { openDatabase, type Database } from '@defi-realtime/db';
 import { createEngine, type Engine } from '@defi-realtime/engine';
 import { createLimiter } from '@defi-realtime/rate-limit';
@@ -63,10 +63,7 @@ async function startWith(config: GatewayConfig, deps: GatewayDeps, closer: Close
     const seeded = await keys.seed(config.SEED_API_KEYS);
     logger.info(seeded, 'seeded API keys');
   }
-  const jwt =
-    config.JWT_SECRET || config.JWT_JWKS_URL || config.JWT_PUBLIC_KEY
-      ? createJwtVerifier({ secret: config.JWT_SECRET, jwksUrl: config.JWT_JWKS_URL, publicKeyPem: config.JWT_PUBLIC_KEY, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, tiers })
-      : undefined;
+  const jwt = jwtVerifierFromEnv(config, { tiers });
   const redis = config.REDIS_URL ? closer.add('redis (limits)', createRedis(config.REDIS_URL), (r) => r.quit()) : undefined;
   // Connected before the first handshake: until then the limiter counts in memory, apart from Redis.
   await redis?.ping();

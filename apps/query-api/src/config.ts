@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { jwtEnvShape } from '@defi-realtime/auth';
 import { envFields, parseEnv, serviceEnvShape } from '@defi-realtime/runtime';
 
 /** The query-api's environment: every variable, its default and what it is for. */
 export const QueryApiEnvSchema = z.object({
   ...serviceEnvShape(8081),
+  ...jwtEnvShape,
   /**
    * Serve requests without credentials at the free tier, limited per client address.
    * Off: they get 401. `npm start` turns it on for the demo.

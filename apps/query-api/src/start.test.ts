@@ -64,7 +64,7 @@ describe('query-api started with PostgreSQL and Redis', () => {
     expect(first.headers.get('ratelimit-limit')).toBe('600');
     expect(((await first.json()) as { coins: Record<string, { price: number; symbol: string }> }).coins[TOKEN]).toMatchObject({ price: 1.5, symbol: 'STC' });
     // The other process answers from the same Redis cache, in the key's path form too.
-    const fromB = await get(b, `/${key}${url}`);
+    const fromB = await fetch(`${b.url}/${key}${url}`);
     expect(fromB.headers.get('x-cache')).toBe('hit');
     expect(fromB.headers.get('etag')).toBe(first.headers.get('etag'));
 

@@ -1,4 +1,4 @@
-import { ApiKeyStore, Authenticator, resolveTierLimits } from '@defi-realtime/auth';
+import { ApiKeyStore, Authenticator, jwtVerifierFromEnv, resolveTierLimits } from '@defi-realtime/auth';
 import { openDatabase, type Database } from '@defi-realtime/db';
 import { createKeys, createRedis, type RedisClient } from '@defi-realtime/redis';
 import {
@@ -62,7 +62,7 @@ async function startWith(config: QueryApiConfig, deps: QueryApiDeps, closer: Clo
     health,
     registry,
     metrics,
-    authenticator: new Authenticator({ apiKeys: keys }),
+    authenticator: new Authenticator({ apiKeys: keys, jwt: jwtVerifierFromEnv(config, { tiers }) }),
     anonymousLimits: config.ANONYMOUS_ACCESS ? tiers.free : undefined,
     redis,
     rateLimitPrefix: `${config.REDIS_PREFIX}:limit:rest`,

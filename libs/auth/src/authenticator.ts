@@ -34,10 +34,19 @@ export const AUTH_REASONS = {
   keyUnknown: 'API key unknown or revoked',
   keysNotAccepted: 'API keys are not accepted here',
   tokensNotAccepted: 'tokens are not accepted here',
+  /** HTTP: none of the forms docs/auth.md lists was sent. */
+  noHttpCredentials: 'no credentials: send an API key as x-api-key, ?apiKey= or Authorization: Bearer, or a JWT as Authorization: Bearer',
+  /** HTTP: two forms in one request; the message names them after this. */
+  several: 'send one credential, not several',
+  authorizationMalformed: 'Authorization header malformed: expected "Bearer <API key or JWT>"',
+  authorizationScheme: 'Authorization scheme not accepted: expected "Bearer <API key or JWT>"',
+  /** Not a verdict: the database or the JWKS could not be reached. */
+  unavailable: 'credentials cannot be checked right now; retry',
 } as const;
 
 /**
- * One entry point for every credential the gateway and the query API accept. Refusals
+ * One entry point for every credential the apps accept (HTTP requests go through
+ * authenticateHttp first, which finds the credential in the request). Refusals
  * resolve `{ok: false}`; only "cannot check right now" (database or JWKS down) rejects,
  * with an AuthError AUTH_UNAVAILABLE, so an outage never reads as a bad key.
  */

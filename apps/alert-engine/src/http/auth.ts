@@ -1,4 +1,4 @@
-import { AuthError, httpCredentials, type Authenticator, type Principal } from '@defi-realtime/auth';
+import { AUTH_REASONS, authenticateHttp, type Authenticator, type Principal } from '@defi-realtime/auth';
 import { ProtocolError } from '@defi-realtime/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
@@ -16,28 +16,26 @@ export interface AuthHookOptions {
 }
 
 /**
- * Require an API key (`x-api-key`, `?apiKey=`) or a bearer JWT on every route under
- * `prefix`: 401 `{code: "UNAUTHORIZED", message}` saying what is wrong, 503 when the
- * credentials cannot be checked right now (never read as a bad key).
+ * Require credentials on every route under `prefix`, in the forms every app accepts
+ * (authenticateHttp, docs/auth.md): 401 `{code: "UNAUTHORIZED", message}` saying what is
+ * wrong, 400 for several credentials, 503 when they cannot be checked right now (never
+ * read as a bad key).
  */
 export function registerAuth(app: FastifyInstance, options: AuthHookOptions): void {
   const prefix = options.prefix ?? '/v2/alerts';
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith(prefix)) return;
-    let result;
-    try {
-      result = await options.authenticator.authenticate(httpCredentials({ headers: req.headers, query: req.query }));
-    } catch (err) {
-      if (err instanceof AuthError) throw new ProtocolError('UNAVAILABLE', 'credentials cannot be checked right now; retry', { cause: err });
-      throw err;
+    const auth = await authenticateHttp(options.authenticator, { headers: req.headers, query: req.query as Record<string, unknown> });
+    if (!auth.ok) {
+      reply.headers(auth.headers);
+      throw auth.error;
     }
-    if (!result.ok) throw new ProtocolError('UNAUTHORIZED', `unauthorized: ${result.reason}`);
-    req.principal = result.principal;
+    req.principal = auth.principal;
   });
 }
 
 /** The caller of a protected route (the hook guarantees one). */
 export function principalOf(req: FastifyRequest): Principal {
-  if (!req.principal) throw new ProtocolError('UNAUTHORIZED', 'unauthorized: no credentials');
+  if (!req.principal) throw new ProtocolError('UNAUTHORIZED', AUTH_REASONS.noHttpCredentials);
   return req.principal;
 }

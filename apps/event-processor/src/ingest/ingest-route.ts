@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { staticBearerMatches } from '@defi-realtime/auth';
 import {
   IngestBatchSchema,
   IngestPriceSchema,
@@ -25,7 +25,7 @@ export const MAX_INGEST_BYTES = 8 * 1024 * 1024;
 export function registerIngestRoute(app: FastifyInstance, processor: Processor, token: string | undefined): void {
   app.post('/v1/ingest', { bodyLimit: MAX_INGEST_BYTES }, async (req, reply) => {
     if (!token) throw new ProtocolError('UNAUTHORIZED', 'ingest is disabled on this server: set INGEST_TOKEN');
-    if (!bearerMatches(req.headers.authorization, token)) throw new ProtocolError('UNAUTHORIZED', 'missing or wrong bearer token (Authorization: Bearer <INGEST_TOKEN>)');
+    if (!staticBearerMatches(req.headers, token)) throw new ProtocolError('UNAUTHORIZED', 'missing or wrong bearer token (Authorization: Bearer <INGEST_TOKEN>)');
     const batch = validate(IngestBatchSchema, req.body);
     if (!batch.ok) throw new ProtocolError('BAD_REQUEST', batch.error.message, batch.error.field ? { field: batch.error.field } : {});
 
@@ -60,10 +60,4 @@ export function registerIngestRoute(app: FastifyInstance, processor: Processor, 
     };
     return reply.code(rejected.length > 0 && records.length === 0 ? 400 : 200).send(result);
   });
-}
-
-function bearerMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from((header ?? '').replace(/^bearer\s+/i, ''));
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }

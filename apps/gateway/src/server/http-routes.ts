@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { staticBearerMatches } from '@defi-realtime/auth';
 import { ProtocolError, SystemAnnouncementMessageSchema, validate } from '@defi-realtime/protocol';
 import type { Health } from '@defi-realtime/runtime';
 import type { Registry } from 'prom-client';
@@ -36,8 +36,7 @@ async function broadcast(ctx: GatewayContext, req: IncomingMessage) {
   const token = ctx.config.ADMIN_TOKEN;
   if (!token) throw new ProtocolError('NOT_FOUND', 'admin endpoints are disabled (set ADMIN_TOKEN)');
   if (req.method !== 'POST') throw new ProtocolError('BAD_REQUEST', 'use POST');
-  const given = (req.headers.authorization ?? '').replace(/^bearer\s+/i, '');
-  if (!safeEqual(given, token)) throw new ProtocolError('UNAUTHORIZED', 'admin token missing or wrong');
+  if (!staticBearerMatches(req.headers, token)) throw new ProtocolError('UNAUTHORIZED', 'admin token missing or wrong (Authorization: Bearer <ADMIN_TOKEN>)');
   const body = await readJson(req);
   const result = validate(SystemAnnouncementMessageSchema.shape.data, body);
   if (!result.ok) throw new ProtocolError('BAD_REQUEST', result.error.message, result.error.field ? { field: result.error.field } : {});
@@ -65,12 +64,6 @@ function readJson(req: IncomingMessage): Promise<unknown> {
     });
     req.on('error', reject);
   });
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 function sendError(res: ServerResponse, error: ProtocolError): void {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { AuthError, type Principal } from '@defi-realtime/auth';
+import { authenticateHttp, type Principal } from '@defi-realtime/auth';
 import type { WebSocketServer } from 'ws';
 import { Connection, newConnectionId, type ConnectionHost } from '../connection/connection';
 import { accept } from '../connection/lifecycle';
@@ -11,8 +11,9 @@ export const REALTIME_PATH = '/v2/realtime';
 
 /**
  * The handshake, in the order that costs least for traffic we refuse: path, draining,
- * origin, per-IP rate, credentials, per-key quota; then the WebSocket upgrade. Each
- * refusal is an HTTP status with a JSON `{code, message}`.
+ * origin, per-IP rate, credentials (authenticateHttp: the forms every app accepts),
+ * per-key quota; then the WebSocket upgrade. Each refusal is an HTTP status with a JSON
+ * `{code, message}`.
  */
 export function createUpgradeHandler(ctx: GatewayContext, wss: WebSocketServer, host: ConnectionHost) {
   const origins = ctx.config.ALLOWED_ORIGINS;
@@ -20,7 +21,7 @@ export function createUpgradeHandler(ctx: GatewayContext, wss: WebSocketServer, 
     socket.on('error', () => undefined); // a client vanishing mid-handshake is not our error
     const url = new URL(req.url ?? '/', 'http://localhost');
     const remoteAddress = clientAddress(req, ctx.config.TRUST_PROXY);
-    const refuse = (code: Parameters<typeof rejectUpgrade>[1], message: string, headers?: Record<string, string>) => {
+    const refuse = (code: Parameters<typeof rejectUpgrade>[1], message: string, headers?: Readonly<Record<string, string>>) => {
       ctx.metrics.handshakeRejections.inc({ code });
       if (code === 'UNAUTHORIZED') ctx.audit.info({ event: 'auth_failure', remoteAddress, reason: message, via: 'handshake' }, 'auth failure');
       rejectUpgrade(socket, code, message, headers);
@@ -36,20 +37,13 @@ export function createUpgradeHandler(ctx: GatewayContext, wss: WebSocketServer, 
       return refuse('RATE_LIMITED', 'too many new connections from this address', { 'Retry-After': String(Math.ceil(ip.retryAfterMs / 1000)) });
     }
 
-    const apiKey = url.searchParams.get('apiKey') ?? header(req, 'x-api-key');
-    const bearer = header(req, 'authorization');
+    // No credentials is no refusal here: the client may still send `authenticate` (or be anonymous).
+    const auth = await authenticateHttp(ctx.authenticator, { headers: req.headers, query: url.searchParams });
     let principal: Principal | undefined;
-    if (apiKey || bearer) {
-      let result;
-      try {
-        result = await ctx.authenticator.authenticate({ apiKey, bearer });
-      } catch (err) {
-        if (!(err instanceof AuthError)) throw err;
-        ctx.logger.warn({ err }, 'credentials could not be checked');
-        return refuse('UNAVAILABLE', 'credentials cannot be checked right now; retry', { 'Retry-After': '1' });
-      }
-      if (!result.ok) return refuse('UNAUTHORIZED', result.reason);
-      principal = result.principal;
+    if (auth.ok) principal = auth.principal;
+    else if (auth.failure !== 'missing') {
+      if (auth.failure === 'unavailable') ctx.logger.warn({ err: auth.error.cause }, 'credentials could not be checked');
+      return refuse(auth.error.code, auth.error.message, auth.headers);
     }
 
     const id = newConnectionId(ctx.nodeId);

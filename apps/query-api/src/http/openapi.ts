@@ -1,3 +1,4 @@
+import { HTTP_SECURITY_SCHEMES, httpSecurity } from '@defi-realtime/auth';
 import type { ApiAppOptions } from '@defi-realtime/runtime';
 
 /** Route groups of the document, with their descriptions; routes name them in `schema.tags` (src/routes). */
@@ -9,10 +10,11 @@ export const OPENAPI_TAGS = [
 
 const DESCRIPTION = `REST side of defi-realtime: DefiLlama-compatible endpoints plus advanced queries.
 
-**Authentication.** Send an API key in the \`x-api-key\` header, as \`?apiKey=\`, as
-\`Authorization: Bearer <key>\`, or (as DefiLlama's pro API) as the first path segment:
-\`/<APIKEY>/protocols\` or \`/<APIKEY>/api/protocols\` (pick the second server below).
-A missing or bad key is 401 \`{code, message}\`; 503 when keys cannot be checked right now.
+**Authentication.** Send one credential: an API key in the \`x-api-key\` header, as
+\`?apiKey=\`, as \`Authorization: Bearer <key>\`, or (as DefiLlama's pro API) as the first
+path segment: \`/<APIKEY>/protocols\` or \`/<APIKEY>/api/protocols\` (pick the second server
+below); or a JWT as \`Authorization: Bearer <jwt>\`. A missing or bad credential is 401
+\`{code, message}\`, two of them in one request 400; 503 when they cannot be checked right now.
 
 **Rate limits.** Requests per minute per key by tier (anonymous requests, where allowed:
 per client address at the free tier). Every answer carries \`RateLimit-Limit\`,
@@ -33,7 +35,7 @@ export function openApiOptions(options: { version: string; publicUrl?: string; a
     version: options.version,
     description: DESCRIPTION,
     servers: [
-      { url: base || '/', description: 'API key in the x-api-key header, ?apiKey= or Authorization: Bearer' },
+      { url: base || '/', description: 'API key in the x-api-key header, ?apiKey= or Authorization: Bearer; or a JWT as Authorization: Bearer' },
       {
         url: `${base}/{apiKey}`,
         description: "API key as the first path segment (DefiLlama pro API's form)",
@@ -41,11 +43,8 @@ export function openApiOptions(options: { version: string; publicUrl?: string; a
       },
     ],
     tags: OPENAPI_TAGS,
-    securitySchemes: {
-      apiKeyQuery: { type: 'apiKey', in: 'query', name: 'apiKey' },
-      bearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key>' },
-    },
+    securitySchemes: HTTP_SECURITY_SCHEMES,
     // `{}` lists anonymous access as an alternative where it is allowed.
-    security: [{ apiKey: [] }, { apiKeyQuery: [] }, { bearer: [] }, ...(options.anonymous ? [{}] : [])],
+    security: [...httpSecurity(), ...(options.anonymous ? [{}] : [])],
   };
 }

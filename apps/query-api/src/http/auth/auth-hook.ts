@@ -1,8 +1,7 @@
-import { AuthError, type Authenticator, type Principal, type TierLimits } from '@defi-realtime/auth';
-import { ProtocolError } from '@defi-realtime/protocol';
+import { authenticateHttp, type Authenticator, type Principal, type TierLimits } from '@defi-realtime/auth';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { QueryApiMetrics } from '../metrics';
-import { requestCredentials } from './credentials';
+import { credentialRequest } from './credentials';
 
 /** Who is calling, as the rate limiter and the routes see it. */
 export interface Caller {
@@ -38,40 +37,32 @@ export function isPublicRoute(req: FastifyRequest): boolean {
   return url === undefined || PUBLIC_ROUTES.has(url) || url.startsWith('/docs/');
 }
 
-const HOW_TO_AUTHENTICATE = 'send an API key in the x-api-key header, as ?apiKey=, as Authorization: Bearer, or as the first path segment (/<key>/protocols)';
+/** The auth_failures metric's `reason` label for each failure. */
+const FAILURE_REASONS = { missing: 'no_credentials', ambiguous: 'ambiguous', refused: 'refused', unavailable: 'unavailable' } as const;
 
 /**
- * Authenticate every API request: 401 `{code: "UNAUTHORIZED", message}` saying what is
- * wrong, 503 `UNAVAILABLE` when credentials cannot be checked right now (never read as a
- * bad key). Sets `request.caller`.
+ * Authenticate every API request with authenticateHttp (the forms and refusals of every
+ * app, docs/auth.md) plus the path key: 401 `{code: "UNAUTHORIZED", message}` saying what
+ * is wrong, 400 for several credentials, 503 `UNAVAILABLE` when credentials cannot be
+ * checked right now (never read as a bad key). Sets `request.caller`.
  */
 export function registerAuth(app: FastifyInstance, options: AuthHookOptions): void {
   const { authenticator, anonymousLimits, metrics } = options;
   app.decorateRequest('caller', null);
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     if (isPublicRoute(req)) return;
-    const credentials = requestCredentials(req);
-    if (!credentials.apiKey && !credentials.bearer) {
-      if (anonymousLimits) {
-        req.caller = { tier: 'anonymous', limits: anonymousLimits, rateKey: `ip:${req.ip}` };
-        return;
-      }
-      metrics.authFailures.inc({ reason: 'no_credentials' });
-      throw new ProtocolError('UNAUTHORIZED', `unauthorized: no credentials; ${HOW_TO_AUTHENTICATE}`);
+    const auth = await authenticateHttp(authenticator, credentialRequest(req));
+    if (auth.ok) {
+      const { principal } = auth;
+      req.caller = { principal, tier: principal.tier, limits: principal.limits, rateKey: `key:${principal.id}` };
+      return;
     }
-    let result;
-    try {
-      result = await authenticator.authenticate(credentials);
-    } catch (err) {
-      metrics.authFailures.inc({ reason: 'unavailable' });
-      if (err instanceof AuthError) throw new ProtocolError('UNAVAILABLE', 'credentials cannot be checked right now; retry', { cause: err });
-      throw err;
+    if (auth.failure === 'missing' && anonymousLimits) {
+      req.caller = { tier: 'anonymous', limits: anonymousLimits, rateKey: `ip:${req.ip}` };
+      return;
     }
-    if (!result.ok) {
-      metrics.authFailures.inc({ reason: 'refused' });
-      throw new ProtocolError('UNAUTHORIZED', `unauthorized: ${result.reason}`);
-    }
-    const { principal } = result;
-    req.caller = { principal, tier: principal.tier, limits: principal.limits, rateKey: `key:${principal.id}` };
+    metrics.authFailures.inc({ reason: FAILURE_REASONS[auth.failure] });
+    reply.headers(auth.headers);
+    throw auth.error;
   });
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { API_KEY_PREFIX, httpCredentials, type Credentials } from '@defi-realtime/auth';
+import { API_KEY_PREFIX, type HttpRequestLike } from '@defi-realtime/auth';
 import type { FastifyRequest } from 'fastify';
 
 /** Where the URL rewrite leaves the credentials it took out of the URL. */
@@ -51,17 +51,12 @@ export function rewriteCredentialsOutOfUrl(req: IncomingMessage): string {
 }
 
 /**
- * Every credential the request brought: the key from the path, then the `x-api-key`
- * header, then `?apiKey=`; a bearer value that is an API key (`Authorization: Bearer
- * drt_...`) counts as one, any other bearer value is a token for the Authenticator.
+ * The request as authenticateHttp reads it: its headers, the `?apiKey=` and the path key
+ * the URL rewrite took out, so precedence and refusals are those of every other app.
  */
-export function requestCredentials(req: FastifyRequest): Credentials {
+export function credentialRequest(req: FastifyRequest): HttpRequestLike {
   const fromUrl = (req.raw as CarryingRequest)[URL_CREDENTIALS] ?? {};
-  const { apiKey: headerKey, bearer } = httpCredentials({ headers: req.headers });
-  const bearerValue = bearer?.trim().replace(/^bearer\s+/i, '');
-  const bearerIsKey = bearerValue?.startsWith(API_KEY_PREFIX) === true;
-  const apiKey = fromUrl.pathKey || headerKey || fromUrl.queryKey || (bearerIsKey ? bearerValue : undefined);
-  return { apiKey, bearer: bearerIsKey ? undefined : bearer };
+  return { headers: req.headers, query: { apiKey: fromUrl.queryKey }, pathKey: fromUrl.pathKey };
 }
 
 function decodeSegment(segment: string): string {
