@@ -67,7 +67,7 @@ async function startWith(config: GatewayConfig, deps: GatewayDeps, closer: Close
     config.JWT_SECRET || config.JWT_JWKS_URL || config.JWT_PUBLIC_KEY
       ? createJwtVerifier({ secret: config.JWT_SECRET, jwksUrl: config.JWT_JWKS_URL, publicKeyPem: config.JWT_PUBLIC_KEY, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, tiers })
       : undefined;
-  const redis = config.REDIS_URL ? closer.add('redis (limits)', createRedis(config.REDIS_URL), (r) => r.quit()) : undefined;
+  const redis = config.REDIS_URL ? closer.add('redis (limits)', createRedis(config.REDIS_URL, { connectionName: 'defi-realtime:gateway-limits', logger }), (r) => r.quit()) : undefined;
   // Connected before the first handshake: until then the limiter counts in memory, apart from Redis.
   await redis?.ping();
 
