@@ -13,9 +13,9 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { EVALUATION_GROUP, STREAMS, createStateStore, startEvaluation, type BatchReport } from '@defi-realtime/alert-engine';
+import { EVALUATION_GROUP, createStateStore, startEvaluation, type BatchReport } from '@defi-realtime/alert-engine';
 import { createDatabase, migrate, type Database } from '@defi-realtime/db';
-import { createQueue, type Queue } from '@defi-realtime/queue';
+import { STREAMS, createQueue, type Queue } from '@defi-realtime/queue';
 import { closeRedis, createKeys, createRedis, type RedisClient } from '@defi-realtime/redis';
 import { cleanupPrefix } from '@defi-realtime/redis/testing';
 import { createLogger } from '@defi-realtime/runtime';
