@@ -1,6 +1,6 @@
 import { ApiKeyStore, Authenticator, HTTP_SECURITY_SCHEMES, httpSecurity, jwtVerifierFromEnv } from '@defi-realtime/auth';
 import { openDatabase, type Database } from '@defi-realtime/db';
-import { createEngine, type Engine } from '@defi-realtime/engine';
+import { createEngine, engineOptionsFromEnv, type Engine } from '@defi-realtime/engine';
 import { createQueue, type Queue } from '@defi-realtime/queue';
 import {
   Closer,
@@ -44,7 +44,7 @@ async function startWith(config: AlertEngineConfig, deps: AlertEngineDeps, close
   const db = deps.db ?? closer.add('database', await openDatabase({ url: config.DATABASE_URL, logger }), (d) => d.close());
   const engine =
     deps.engine ??
-    closer.add('engine', await createEngine({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, logger }), (e) =>
+    closer.add('engine', await createEngine({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, ...engineOptionsFromEnv(config), logger }), (e) =>
       e.close(),
     );
   const queue =

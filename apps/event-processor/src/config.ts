@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { engineEnvShape } from '@defi-realtime/engine';
+import { QUEUE_DEFAULTS, streamsEnvShape } from '@defi-realtime/queue';
 import { envFields, parseEnv, serviceEnvShape } from '@defi-realtime/runtime';
 
 const percent = z.coerce.number({ error: 'expected a percent' }).nonnegative();
@@ -6,6 +8,8 @@ const percent = z.coerce.number({ error: 'expected a percent' }).nonnegative();
 /** The event-processor's environment: every variable, its default and what it is for. */
 export const EventProcessorEnvSchema = z.object({
   ...serviceEnvShape(8083),
+  /** HISTORY_SIZE, HISTORY_TTL_MS: the history this app's publishes trim each channel to. */
+  ...engineEnvShape,
   /** Bearer token required by POST /v1/ingest. Unset: ingest is refused. */
   INGEST_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   /** Stream rows other pipelines insert into price_points / tvl_points (PostgreSQL NOTIFY). */
@@ -35,22 +39,12 @@ export const EventProcessorEnvSchema = z.object({
   TVL_CHANGE_USD: z.coerce.number().nonnegative().default(10_000),
   /** Points buffered while PostgreSQL is slow or down; past it ingest answers 503. */
   WRITE_BUFFER_MAX: z.coerce.number().int().positive().default(200_000),
-  /**
-   * Queue stream every published event is appended to, for the alert engine's consumer
-   * group (libs/queue). `off` disables the feed (an empty value means the default, as for
-   * every variable).
-   */
-  EVENTS_STREAM: z
-    .string()
-    .regex(/^[^\s{}*?[\]\\]{1,256}$/, 'expected a stream name (1-256 characters without spaces, braces or * ? [ ] \\) or off')
-    .default('events'),
+  /** EVENTS_STREAM: the stream every published event is appended to for the alert engine (`off`: none). */
+  ...streamsEnvShape,
   /** Trim the events stream to about this many events: the backlog kept while the alert engine is down. */
-  EVENTS_STREAM_MAXLEN: z.coerce.number({ error: 'expected a number of events' }).int().positive().default(1_000_000),
+  EVENTS_STREAM_MAXLEN: z.coerce.number({ error: 'expected a number of events' }).int().positive().default(QUEUE_DEFAULTS.maxLen),
 });
 export type EventProcessorConfig = z.output<typeof EventProcessorEnvSchema>;
-
-/** The value of EVENTS_STREAM that turns the events feed off. */
-export const EVENTS_STREAM_OFF = 'off';
 
 /** Parse the event-processor's environment; throws a ConfigError naming any bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EventProcessorConfig {

@@ -1,8 +1,9 @@
 import { openDatabase, type Database } from '@defi-realtime/db';
-import { createEngine, type Engine } from '@defi-realtime/engine';
-import { createQueue, type Queue } from '@defi-realtime/queue';
+import { createEngine, engineOptionsFromEnv, type Engine } from '@defi-realtime/engine';
+import { createQueue, streamNames, type Queue } from '@defi-realtime/queue';
 import {
   Closer,
+  startClosing,
   Health,
   createHttpApp,
   createMetricsRegistry,
@@ -13,7 +14,7 @@ import {
   type RunningApp,
 } from '@defi-realtime/runtime';
 import type { Registry } from 'prom-client';
-import { EVENTS_STREAM_OFF, type EventProcessorConfig } from './config';
+import type { EventProcessorConfig } from './config';
 import { MAX_INGEST_BYTES, registerIngestRoute } from './ingest/ingest-route';
 import { EventFeed } from './pipeline/event-feed';
 import { Pipeline } from './pipeline/pipeline';
@@ -43,12 +44,15 @@ export interface RunningEventProcessor extends RunningApp {
 
 /** Start the event processor: HTTP ingest, the simulator when asked, and the point writer. */
 export async function start(config: EventProcessorConfig, deps: EventProcessorDeps): Promise<RunningEventProcessor> {
+  return startClosing(deps.logger, (closer) => startWith(config, deps, closer));
+}
+
+async function startWith(config: EventProcessorConfig, deps: EventProcessorDeps, closer: Closer): Promise<RunningEventProcessor> {
   const { logger } = deps;
-  const closer = new Closer(logger);
   const db = deps.db ?? closer.add('database', await openDatabase({ url: config.DATABASE_URL, logger }), (d) => d.close());
   const engine =
     deps.engine ??
-    closer.add('engine', await createEngine({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, logger }), (e) => e.close());
+    closer.add('engine', await createEngine({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, ...engineOptionsFromEnv(config), logger }), (e) => e.close());
 
   const registry = createMetricsRegistry('event-processor');
   const thresholds = { pricePct: config.PRICE_CHANGE_PCT, tvlPct: config.TVL_CHANGE_PCT, tvlUsd: config.TVL_CHANGE_USD };
@@ -97,8 +101,8 @@ export async function start(config: EventProcessorConfig, deps: EventProcessorDe
  * would only fill memory up to EVENTS_STREAM_MAXLEN.
  */
 async function openEventFeed(config: EventProcessorConfig, deps: EventProcessorDeps, closer: Closer, registry: Registry): Promise<EventFeed | undefined> {
-  const stream = config.EVENTS_STREAM;
-  if (stream === EVENTS_STREAM_OFF || stream === '') return undefined;
+  const stream = streamNames(config).events;
+  if (stream === undefined) return undefined;
   let queue = deps.queue;
   if (!queue && config.REDIS_URL) {
     const owned = await createQueue({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, maxLen: config.EVENTS_STREAM_MAXLEN, logger: deps.logger });

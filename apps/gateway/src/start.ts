@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { ApiKeyStore, Authenticator, jwtVerifierFromEnv, resolveTierLimits } from '@defi-realtime/auth';
 import { openDatabase, type Database } from '@defi-realtime/db';
-import { createEngine, type Engine } from '@defi-realtime/engine';
+import { createEngine, engineOptionsFromEnv, type Engine } from '@defi-realtime/engine';
 import { createLimiter } from '@defi-realtime/rate-limit';
 import { createRedis } from '@defi-realtime/redis';
 import {
@@ -53,7 +53,7 @@ async function startWith(config: GatewayConfig, deps: GatewayDeps, closer: Close
   const { logger } = deps;
   const engine =
     deps.engine ??
-    closer.add('engine', await createEngine({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, historySize: config.HISTORY_SIZE, heartbeatMs: config.ENGINE_HEARTBEAT_MS, logger }), (e) => e.close());
+    closer.add('engine', await createEngine({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, ...engineOptionsFromEnv(config), heartbeatMs: config.ENGINE_HEARTBEAT_MS, logger }), (e) => e.close());
   const db = deps.db ?? closer.add('database', await openDatabase({ url: config.DATABASE_URL, logger }), (d) => d.close());
 
   const tiers = resolveTierLimits(config.TIER_LIMITS, 'TIER_LIMITS');
@@ -64,7 +64,7 @@ async function startWith(config: GatewayConfig, deps: GatewayDeps, closer: Close
     logger.info(seeded, 'seeded API keys');
   }
   const jwt = jwtVerifierFromEnv(config, { tiers });
-  const redis = config.REDIS_URL ? closer.add('redis (limits)', createRedis(config.REDIS_URL), (r) => r.quit()) : undefined;
+  const redis = config.REDIS_URL ? closer.add('redis (limits)', createRedis(config.REDIS_URL, { connectionName: 'defi-realtime:gateway-limits', logger }), (r) => r.quit()) : undefined;
   // Connected before the first handshake: until then the limiter counts in memory, apart from Redis.
   await redis?.ping();
 

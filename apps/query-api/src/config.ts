@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jwtEnvShape } from '@defi-realtime/auth';
+import { jwtEnvShape, resolveTierLimits } from '@defi-realtime/auth';
 import { envFields, parseEnv, serviceEnvShape } from '@defi-realtime/runtime';
 
 /** The query-api's environment: every variable, its default and what it is for. */
@@ -12,7 +12,7 @@ export const QueryApiEnvSchema = z.object({
    */
   ANONYMOUS_ACCESS: envFields.bool(false),
   /** JSON merged over the tier limits (the same variable as the gateway's), e.g. `{"free":{"restRequestsPerMinute":30}}`. */
-  TIER_LIMITS: z.string().optional(),
+  TIER_LIMITS: envFields.checkedBy((json) => resolveTierLimits(json)),
   /** Take the client address from X-Forwarded-For (behind a load balancer); anonymous limits are per address. */
   TRUST_PROXY: envFields.bool(false),
   /**

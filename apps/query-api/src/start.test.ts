@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing
 import { closeRedis, createRedis, type RedisClient } from '@defi-realtime/redis';
 import { cleanupPrefix, redisUrlForTests, requireRedis, uniquePrefix } from '@defi-realtime/redis/testing';
 import { createLogger } from '@defi-realtime/runtime';
-import { describeServiceBasics, eventually } from '@defi-realtime/runtime/testing';
+import { describeServiceBasics, eventually, runMainSync } from '@defi-realtime/runtime/testing';
 import { loadConfig, start, type RunningQueryApi } from './index';
 
 describeServiceBasics({
@@ -87,4 +87,10 @@ describe('query-api started with PostgreSQL and Redis', () => {
     expect(res.headers.get('x-cache')).toBeNull();
     expect(res.headers.get('ratelimit-limit')).toBe('60');
   });
+});
+
+it('refuses unparsable tier limits at start-up with exit code 2, naming the variable', () => {
+  const result = runMainSync(resolve(__dirname, 'main.ts'), { TIER_LIMITS: '{"free":' });
+  expect(result.status).toBe(2);
+  expect(result.stderr).toMatch(/TIER_LIMITS: Invalid tier limits: not JSON/);
 });

@@ -45,7 +45,7 @@ export async function start(config: QueryApiConfig, deps: QueryApiDeps): Promise
 async function startWith(config: QueryApiConfig, deps: QueryApiDeps, closer: Closer): Promise<RunningQueryApi> {
   const { logger } = deps;
   const db = deps.db ?? closer.add('database', await openDatabase({ url: config.DATABASE_URL, logger }), (d) => d.close());
-  const redis = deps.redis ?? (config.REDIS_URL ? closer.add('redis', createRedis(config.REDIS_URL, { connectionName: 'query-api' }), (r) => r.quit()) : undefined);
+  const redis = deps.redis ?? (config.REDIS_URL ? closer.add('redis', createRedis(config.REDIS_URL, { connectionName: 'query-api', logger }), (r) => r.quit()) : undefined);
   // Connected before the first request: until then limits and cache would run degraded.
   await redis?.ping();
 

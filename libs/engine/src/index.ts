@@ -10,6 +10,8 @@ export type {
 export { createEngine } from './create-engine';
 export type { CreateEngineOptions } from './create-engine';
 export { ENGINE_DEFAULTS, resolveEngineOptions } from './options';
+export { engineEnvShape, engineOptionsFromEnv } from './env';
+export type { EngineEnv } from './env';
 export type { ResolvedEngineOptions } from './options';
 export { EngineNotRunningError } from './lifecycle';
 export type { EngineStatus } from './lifecycle';

@@ -44,9 +44,7 @@ export async function createQueue(options: CreateQueueOptions = {}): Promise<Que
   if (redis) return new RedisQueue({ ...common, redis, ownsClient: false });
   if (redisUrl === undefined || redisUrl === '') return new MemoryQueue({ maxLen: common.maxLen });
   const logger = common.logger ?? silentLogger;
-  const client = createRedis(redisUrl, { connectionName: 'defi-realtime:queue', ...redisOptions, lazyConnect: true });
-  // Without a listener ioredis prints connection errors itself; ours go to the logger.
-  client.on('error', (error: unknown) => logger.warn({ err: error }, 'queue: Redis connection error'));
+  const client = createRedis(redisUrl, { connectionName: 'defi-realtime:queue', logger, ...redisOptions, lazyConnect: true });
   try {
     await client.connect();
   } catch (error) {

@@ -8,3 +8,5 @@ export { RedisQueue } from './redis/redis-queue';
 export type { RedisQueueOptions } from './redis/redis-queue';
 export { CONSUMER_DEFAULTS, runConsumer } from './consumer/run-consumer';
 export type { Consumer, ConsumerOptions } from './consumer/run-consumer';
+export { EVENTS_STREAM_OFF, STREAMS, streamNames, streamsEnvShape } from './streams';
+export type { StreamNames, StreamsEnv } from './streams';

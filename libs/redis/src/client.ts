@@ -1,5 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
 import type { ClusterOptions, RedisOptions as IORedisOptions } from 'ioredis';
+import { connectionLogger, logConnectionErrors } from './connection-errors';
 import { REDIS_DEFAULTS, reconnectDelay, type RedisOptions, type ResolvedRedisOptions } from './options';
 import { parseRedisUrl, type RedisTarget } from './url';
 
@@ -9,7 +10,8 @@ export type RedisClient = Redis | Cluster;
 /**
  * One ioredis client from one URL: `redis://`, `rediss://`, `redis+cluster://`,
  * `redis+sentinel://` (see `ACCEPTED_URL_FORMS`). Throws a TypeError for a malformed URL
- * or invalid option before any connection is attempted.
+ * or invalid option before any connection is attempted. Connection errors go to
+ * `options.logger` (see logConnectionErrors), never to stderr.
  */
 export function createRedis(url: string, options: RedisOptions = {}): RedisClient {
   return createRedisWith(url, options, {});
@@ -25,8 +27,8 @@ export function createRedisWith(url: string, options: RedisOptions, raw: Partial
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const resolved: Resolved = { ...REDIS_DEFAULTS, ...given };
   validate(resolved);
-  if (target.mode === 'cluster') return createCluster(target, resolved, raw);
-  return createSingle(target, resolved, raw);
+  const client = target.mode === 'cluster' ? createCluster(target, resolved, raw) : createSingle(target, resolved, raw);
+  return logConnectionErrors(client, resolved.logger);
 }
 
 export interface SubscriberConnectionOptions {
@@ -42,6 +44,7 @@ export interface SubscriberConnectionOptions {
  * A second connection like `client`, for pub/sub: a connection in subscriber mode can run
  * no other command, so subscribing always needs its own. On a single node, ioredis' own
  * resubscribe is switched off because `RedisSubscriber` resubscribes (and knows when).
+ * Its connection errors go where `client`'s go.
  */
 export function createSubscriberConnection(
   client: RedisClient,
@@ -49,14 +52,29 @@ export function createSubscriberConnection(
 ): RedisClient {
   if (isCluster(client)) {
     // Subscriber connections send (s)subscribe commands only: nothing to pipeline.
-    return client.duplicate([], { shardedSubscribers: options.sharded === true, enableAutoPipelining: false });
+    const duplicate = client.duplicate([], { shardedSubscribers: options.sharded === true, enableAutoPipelining: false });
+    return logConnectionErrors(duplicate, connectionLogger(client));
   }
   const name = client.options.connectionName;
-  return client.duplicate({
+  const duplicate = client.duplicate({
     autoResubscribe: false,
     enableAutoPipelining: false,
     ...(name !== undefined ? { connectionName: `${name}:sub` } : {}),
   });
+  return logConnectionErrors(duplicate, connectionLogger(client));
+}
+
+/**
+ * A second connection like `client`, for blocking commands (XREADGROUP BLOCK, BLPOP): one
+ * holds its connection until data comes, so it must never run on the one that carries
+ * everything else. Its connection errors go where `client`'s go.
+ */
+export function createBlockingConnection(client: RedisClient): RedisClient {
+  // One command at a time on these: nothing to pipeline.
+  if (isCluster(client)) return logConnectionErrors(client.duplicate([], { enableAutoPipelining: false }), connectionLogger(client));
+  const name = client.options.connectionName;
+  const duplicate = client.duplicate({ enableAutoPipelining: false, ...(name !== undefined ? { connectionName: `${name}:block` } : {}) });
+  return logConnectionErrors(duplicate, connectionLogger(client));
 }
 
 /** True for an ioredis Cluster client. */

@@ -1,4 +1,5 @@
-export { closeRedis, createRedis, createSubscriberConnection, isCluster } from './client';
+export { closeRedis, createBlockingConnection, createRedis, createSubscriberConnection, isCluster } from './client';
+export { logConnectionErrors } from './connection-errors';
 export type { RedisClient, SubscriberConnectionOptions } from './client';
 export { REDIS_DEFAULTS } from './options';
 export type { RedisOptions } from './options';

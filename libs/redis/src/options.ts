@@ -1,4 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
+import type { Logger } from './logger';
 
 /**
  * How `createRedis` connects. Everything about *where* (hosts, TLS, credentials, db,
@@ -75,6 +76,13 @@ export interface RedisOptions {
    * @default undefined (sentinels without auth)
    */
   sentinelPassword?: string;
+  /**
+   * Where connection errors go: a warning when the connection is lost, debug while the
+   * reconnects keep failing. Never stderr: ioredis prints every error of a client that
+   * has no listener.
+   * @default silent (the callers' commands still reject)
+   */
+  logger?: Logger;
 }
 
 type Defaulted =

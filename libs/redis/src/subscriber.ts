@@ -1,5 +1,6 @@
 import type { RedisClient } from './client';
 import { closeRedis, isCluster } from './client';
+import { logConnectionErrors } from './connection-errors';
 import { silentLogger, type Logger } from './logger';
 
 /** Receives one pub/sub message. Thrown errors are logged and never reach other listeners. */
@@ -43,7 +44,8 @@ export class RedisSubscriber {
     this.wasReady = connection.status === 'ready';
     connection.on(this.sharded ? 'smessage' : 'message', this.onMessage);
     connection.on('ready', this.onReady);
-    connection.on('error', this.onError);
+    // A connection from createSubscriberConnection logs its errors already; others log here.
+    logConnectionErrors(connection, this.logger);
   }
 
   /** Add a listener; resolves once Redis confirmed the subscription. */
@@ -86,7 +88,6 @@ export class RedisSubscriber {
     this.connection.off(this.sharded ? 'smessage' : 'message', this.onMessage);
     this.connection.off('ready', this.onReady);
     await closeRedis(this.connection);
-    this.connection.off('error', this.onError);
   }
 
   /** Bring Redis in line with the listeners: subscribed iff any. Queued per channel. */
@@ -136,9 +137,5 @@ export class RedisSubscriber {
         this.logger.error({ err: error, channel }, 'resubscribe after reconnect failed');
       });
     }
-  };
-
-  private readonly onError = (error: unknown): void => {
-    this.logger.warn({ err: error }, 'Redis subscriber connection error');
   };
 }

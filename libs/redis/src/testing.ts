@@ -79,3 +79,6 @@ export async function cleanupPrefix(client: RedisClient, prefix: string): Promis
 function describe(error: unknown): string {
   return error instanceof Error ? error.message || error.name : String(error);
 }
+
+export { startRedisServer } from './redis-server';
+export type { RedisServer } from './redis-server';

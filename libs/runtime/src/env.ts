@@ -28,7 +28,7 @@ export function parseEnv<S extends z.ZodType<object>>(
   const lines = result.error.issues.map((issue) => {
     const variable = String(issue.path[0] ?? '(environment)');
     const given = typeof issue.path[0] === 'string' ? cleaned[issue.path[0]] : undefined;
-    return `  ${variable}: ${issue.message}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}`;
+    return `  ${variable}: ${issue.message}${given === undefined ? '' : ` (got ${describeGiven(variable, given)})`}`;
   });
   const variables = [...new Set(result.error.issues.map((i) => String(i.path[0])))];
   throw new ConfigError(`Invalid configuration for ${app}:\n${lines.join('\n')}`, variables);
@@ -62,9 +62,26 @@ export const envFields = {
       .default(fallback),
   durationMs: (fallback: number) =>
     z.coerce.number({ error: 'expected milliseconds' }).int().min(0).default(fallback),
+  /**
+   * An optional value that `check` (a lib's own parser, throwing on bad input) accepts,
+   * parsed here so a bad value stops the app at start-up naming the variable; the app
+   * keeps the text and parses it again where it uses it.
+   */
+  checkedBy: (check: (value: string) => unknown) =>
+    z
+      .string()
+      .superRefine((value, ctx) => {
+        try {
+          check(value);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+        }
+      })
+      .optional(),
 } as const;
 
-const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|KEY)$/i;
+// SEED_API_KEYS too: its value is a list of API keys.
+const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|KEYS?)$/i;
 
 /**
  * The configuration as it may be logged: values of secret-looking names masked, and
@@ -75,10 +92,19 @@ export function describeConfig(config: Record<string, unknown>): Record<string, 
     Object.entries(config).map(([name, value]) => {
       if (value === undefined) return [name, value];
       if (SECRET_NAME.test(name)) return [name, '***'];
-      if (typeof value === 'string') return [name, value.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@')];
+      if (typeof value === 'string') return [name, maskUrlPassword(value)];
       return [name, value];
     }),
   );
+}
+
+/** A bad value as the error message shows it: never a secret's value, never a password in a URL. */
+function describeGiven(name: string, value: string): string {
+  return SECRET_NAME.test(name) ? `${value.length} characters, not shown` : JSON.stringify(maskUrlPassword(value));
+}
+
+function maskUrlPassword(value: string): string {
+  return value.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
 }
 
 /**

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { parseEnv } from '@defi-realtime/runtime';
-import { DELIVERY_DEFAULTS, deliveryEnvShape, deliveryOptionsFromEnv, resolveDeliveryOptions } from './config';
+import { DELIVERY_DEFAULTS, checkDeliveryEnv, deliveryEnvShape, deliveryOptionsFromEnv, resolveDeliveryOptions } from './config';
 
-const schema = z.object(deliveryEnvShape);
+const schema = z.object(deliveryEnvShape).superRefine(checkDeliveryEnv);
 const parse = (env: NodeJS.ProcessEnv) => parseEnv('alert-engine', schema, env);
 
 describe('delivery environment', () => {
@@ -35,16 +35,22 @@ describe('delivery environment', () => {
     [{ WEBHOOK_RETRY_SCHEDULE: '0,5 seconds' }, 'WEBHOOK_RETRY_SCHEDULE'],
     [{ WEBHOOK_TIMEOUT_MS: '10' }, 'WEBHOOK_TIMEOUT_MS'],
     [{ WEBHOOK_ALLOW_PRIVATE: 'maybe' }, 'WEBHOOK_ALLOW_PRIVATE'],
-    [{ SMTP_URL: 'mail.example.com' }, 'SMTP_URL'],
+    [{ SMTP_URL: 'mail.example.com', EMAIL_FROM: 'alerts@example.com' }, 'SMTP_URL'],
     [{ EMAIL_TRANSPORT: 'sendmail' }, 'EMAIL_TRANSPORT'],
     [{ AWS_REGION: 'europe' }, 'AWS_REGION'],
   ])('a bad value stops start-up naming the variable: %j', (env, variable) => {
     expect(() => parse(env)).toThrow(expect.objectContaining({ name: 'ConfigError', variables: [variable] }));
   });
 
-  it('an incomplete email setup names the missing variable', () => {
-    expect(() => deliveryOptionsFromEnv(parse({ SMTP_URL: 'smtp://mail.example.com' }))).toThrow('EMAIL_FROM is required when SMTP_URL is set');
-    expect(() => deliveryOptionsFromEnv(parse({ EMAIL_TRANSPORT: 'ses', EMAIL_FROM: 'a@example.com' }))).toThrow('AWS_REGION is required');
+  it('an incomplete email setup stops start-up naming the missing variable', () => {
+    expect(() => parse({ SMTP_URL: 'smtp://mail.example.com' })).toThrow(expect.objectContaining({ name: 'ConfigError', variables: ['EMAIL_FROM'] }));
+    expect(() => parse({ SMTP_URL: 'smtp://mail.example.com' })).toThrow('EMAIL_FROM: required when SMTP_URL is set');
+    expect(() => parse({ EMAIL_TRANSPORT: 'ses', EMAIL_FROM: 'a@example.com' })).toThrow('AWS_REGION: required when EMAIL_TRANSPORT=ses');
+  });
+
+  it('a webhook timeout the delivery lease cannot cover stops start-up', () => {
+    expect(() => parse({ WEBHOOK_TIMEOUT_MS: String(DELIVERY_DEFAULTS.leaseMs) })).toThrow(/WEBHOOK_TIMEOUT_MS: expected less than 60000 ms/);
+    expect(resolveDeliveryOptions(deliveryOptionsFromEnv(parse({ WEBHOOK_TIMEOUT_MS: String(DELIVERY_DEFAULTS.leaseMs - 1) }))).timeoutMs).toBe(59_999);
   });
 });
 

@@ -2,21 +2,38 @@ import { z } from 'zod';
 import { envFields } from '@defi-realtime/runtime';
 import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from './retry-schedule';
 
+/** The defaults of DeliveryOptions, in one place: the environment's defaults are these too. */
+export const DELIVERY_DEFAULTS = Object.freeze({
+  allowPrivate: false,
+  timeoutMs: 10_000,
+  retrySchedule: Object.freeze(parseRetrySchedule(DEFAULT_RETRY_SCHEDULE)),
+  pollIntervalMs: 1_000,
+  leaseMs: 60_000,
+  maxInFlight: 64,
+  batchSize: 100,
+  claimIdleMs: 30_000,
+  maxOutboxDeliveries: 10,
+  deadLetterRefreshMs: 10_000,
+});
+
+// A claimed delivery is claimed again after leaseMs: a request must end before (resolveDeliveryOptions).
+const MAX_TIMEOUT_MS = DELIVERY_DEFAULTS.leaseMs - 1;
+
 /**
  * The delivery part of the alert-engine's environment; the app spreads it into its own
- * schema (`z.object({...serviceEnvShape(8082), ...deliveryEnvShape})`) and passes the
- * parsed result to `deliveryOptionsFromEnv`.
+ * schema (`z.object({...serviceEnvShape(8082), ...deliveryEnvShape}).superRefine(checkDeliveryEnv)`)
+ * and passes the parsed result to `deliveryOptionsFromEnv`.
  */
 export const deliveryEnvShape = {
   /** Allow webhooks to private, loopback, link-local... addresses (SSRF guard off). Only for closed networks and tests. */
-  WEBHOOK_ALLOW_PRIVATE: envFields.bool(false),
-  /** Time limit of one webhook request (connect, headers and body). */
+  WEBHOOK_ALLOW_PRIVATE: envFields.bool(DELIVERY_DEFAULTS.allowPrivate),
+  /** Time limit of one webhook request (connect, headers and body); below the lease, or a slow delivery would be claimed and sent twice. */
   WEBHOOK_TIMEOUT_MS: z.coerce
     .number({ error: 'expected milliseconds' })
     .int('expected whole milliseconds')
     .min(100, 'expected at least 100 ms')
-    .max(120_000, 'expected at most 120000 ms')
-    .default(10_000),
+    .max(MAX_TIMEOUT_MS, `expected less than ${DELIVERY_DEFAULTS.leaseMs} ms (the delivery lease: a slower request would be sent twice)`)
+    .default(DELIVERY_DEFAULTS.timeoutMs),
   /** Delay before each attempt (webhook and email), comma-separated: `0,5s,5m,30m,2h,5h,10h,24h`. */
   WEBHOOK_RETRY_SCHEDULE: z
     .string()
@@ -79,20 +96,6 @@ export interface DeliveryOptions {
   deadLetterRefreshMs?: number;
 }
 
-/** The defaults of DeliveryOptions, in one place. */
-export const DELIVERY_DEFAULTS = Object.freeze({
-  allowPrivate: false,
-  timeoutMs: 10_000,
-  retrySchedule: Object.freeze(parseRetrySchedule(DEFAULT_RETRY_SCHEDULE)),
-  pollIntervalMs: 1_000,
-  leaseMs: 60_000,
-  maxInFlight: 64,
-  batchSize: 100,
-  claimIdleMs: 30_000,
-  maxOutboxDeliveries: 10,
-  deadLetterRefreshMs: 10_000,
-});
-
 /** DeliveryOptions with every default filled in. */
 export type ResolvedDeliveryOptions = Required<Omit<DeliveryOptions, 'email' | 'consumer'>> &
   Pick<DeliveryOptions, 'email' | 'consumer'>;
@@ -114,9 +117,21 @@ export function resolveDeliveryOptions(options: DeliveryOptions = {}): ResolvedD
 }
 
 /**
- * DeliveryOptions from the parsed environment. Throws a TypeError naming the variable when
- * a combination is incomplete (SES without AWS_REGION, a transport without EMAIL_FROM).
+ * The rules across the delivery variables, for the app schema's superRefine (a missing
+ * variable stops the app with exit code 2 naming it): SES needs AWS_REGION, and a
+ * configured transport needs EMAIL_FROM.
  */
+export function checkDeliveryEnv(env: DeliveryEnv, ctx: z.RefinementCtx): void {
+  if (env.EMAIL_TRANSPORT === 'ses' && env.AWS_REGION === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['AWS_REGION'], message: 'required when EMAIL_TRANSPORT=ses (e.g. AWS_REGION=eu-west-1)' });
+  }
+  const transport = env.EMAIL_TRANSPORT === 'ses' ? 'EMAIL_TRANSPORT=ses' : env.SMTP_URL !== undefined ? 'SMTP_URL is set' : undefined;
+  if (transport !== undefined && env.EMAIL_FROM === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['EMAIL_FROM'], message: `required when ${transport} (e.g. EMAIL_FROM="Alerts <alerts@example.com>")` });
+  }
+}
+
+/** DeliveryOptions from the environment, parsed and checked by checkDeliveryEnv. */
 export function deliveryOptionsFromEnv(env: DeliveryEnv): DeliveryOptions {
   return {
     allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
@@ -126,6 +141,7 @@ export function deliveryOptionsFromEnv(env: DeliveryEnv): DeliveryOptions {
   };
 }
 
+// checkDeliveryEnv reported what is missing at parse time; these throws guard callers that skipped it.
 function emailFromEnv(env: DeliveryEnv): EmailTransportOptions | undefined {
   if (env.EMAIL_TRANSPORT === 'ses') {
     if (env.AWS_REGION === undefined) throw new TypeError('AWS_REGION is required when EMAIL_TRANSPORT=ses (e.g. AWS_REGION=eu-west-1)');

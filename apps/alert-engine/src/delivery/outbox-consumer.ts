@@ -1,7 +1,7 @@
-import { runConsumer, type Consumer, type Queue, type QueueEntry } from '@defi-realtime/queue';
+import { runConsumer, STREAMS, type Consumer, type Queue, type QueueEntry } from '@defi-realtime/queue';
 import { validate } from '@defi-realtime/protocol';
 import type { Logger } from '@defi-realtime/runtime';
-import { NotificationSchema, STREAMS, type Notification } from '../notifications/notification';
+import { NotificationSchema, type Notification } from '../notifications/notification';
 import type { DeliveryStore } from './delivery-store';
 import type { DeliveryDispatcher } from './dispatcher';
 import type { DeliveryMetrics } from './metrics';

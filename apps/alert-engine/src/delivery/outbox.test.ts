@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing';
 import { userAlertsChannel } from '@defi-realtime/protocol';
+import { STREAMS } from '@defi-realtime/queue';
 import { eventually, sleep } from '@defi-realtime/runtime/testing';
-import { STREAMS } from '../notifications/notification';
 import { DeliveryStore } from './delivery-store';
 import { DELIVERY_GROUP } from './outbox-consumer';
 import { deliveriesOf, insertRule, metricValue, newOwner, notification, startHarness } from './test-support/harness';

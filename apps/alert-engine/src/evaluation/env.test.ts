@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { ConfigError, parseEnv } from '@defi-realtime/runtime';
-import { evaluationEnvShape, evaluationOptionsFromEnv } from './env';
+import { checkEvaluationEnv, evaluationEnvShape, evaluationOptionsFromEnv } from './env';
+import { EVALUATION_DEFAULTS } from './worker';
 
-const Env = z.object(evaluationEnvShape);
+const Env = z.object(evaluationEnvShape).superRefine(checkEvaluationEnv);
 
 describe('evaluation environment', () => {
-  it('defaults to batches of 500, a 30 s claim idle and a 60 s rules reload', () => {
+  it('defaults to the events stream, batches of 500, a 30 s claim idle and a 60 s rules reload', () => {
     const options = evaluationOptionsFromEnv(parseEnv('alert-engine', Env, {}));
     expect(options).toEqual({
+      stream: 'events',
       batchSize: 500,
       blockMs: 2_000,
       claimIdleMs: 30_000,
@@ -17,6 +19,15 @@ describe('evaluation environment', () => {
       batchDelayMs: 0,
       batchDelayAt: 'commit',
     });
+    // The environment's defaults are the options' defaults: one object holds them.
+    const { from: _from, ...defaults } = EVALUATION_DEFAULTS;
+    expect(options).toEqual(defaults);
+  });
+
+  it('reads the events stream from EVENTS_STREAM, and refuses off while evaluation is on', () => {
+    expect(evaluationOptionsFromEnv(parseEnv('alert-engine', Env, { EVENTS_STREAM: 'market-events' })).stream).toBe('market-events');
+    expect(() => parseEnv('alert-engine', Env, { EVENTS_STREAM: 'off' })).toThrow(expect.objectContaining({ name: 'ConfigError', variables: ['EVENTS_STREAM'] }));
+    expect(parseEnv('alert-engine', Env, { EVENTS_STREAM: 'off', ALERT_EVAL_ENABLED: 'false' }).ALERT_EVAL_ENABLED).toBe(false);
   });
 
   it('reads every variable', () => {

@@ -1,7 +1,7 @@
 // Alert rule evaluation: what the alert-engine's start() wires and the benchmark drives.
-export { startEvaluation, EVALUATION_GROUP } from './worker';
+export { startEvaluation, EVALUATION_DEFAULTS, EVALUATION_GROUP } from './worker';
 export type { Evaluation, EvaluationDeps, EvaluationOptions } from './worker';
-export { evaluationEnvShape, evaluationOptionsFromEnv } from './env';
+export { checkEvaluationEnv, evaluationEnvShape, evaluationOptionsFromEnv } from './env';
 export type { EvaluationEnv } from './env';
 export { createStateStore } from './state-store';
 export type { CommitResult, RuleStateStore, StateStoreOptions, Transition } from './state-store';
@@ -12,4 +12,3 @@ export type { RuleState, RuleStatus } from './rule-state';
 export { RuleIndex } from './rule-index';
 export type { BatchReport } from './batch';
 export { notificationId } from './notify';
-export { STREAMS } from '../notifications/notification';

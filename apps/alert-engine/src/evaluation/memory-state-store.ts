@@ -1,5 +1,4 @@
-import type { Queue } from '@defi-realtime/queue';
-import { STREAMS } from '../notifications/notification';
+import { STREAMS, type Queue } from '@defi-realtime/queue';
 import { INITIAL_STATE, type RuleState } from './rule-state';
 import type { CommitResult, RuleRef, RuleStateStore, Transition } from './state-store';
 

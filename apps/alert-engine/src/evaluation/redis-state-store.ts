@@ -1,4 +1,4 @@
-import { QUEUE_DEFAULTS } from '@defi-realtime/queue';
+import { QUEUE_DEFAULTS, STREAMS } from '@defi-realtime/queue';
 import {
   ScriptErrorCode,
   closeRedis,
@@ -8,7 +8,6 @@ import {
   type RedisClient,
   type ScriptRunner,
 } from '@defi-realtime/redis';
-import { STREAMS } from '../notifications/notification';
 import { INITIAL_STATE, parseRuleState, type RuleState } from './rule-state';
 import type { CommitResult, RuleRef, RuleStateStore, Transition } from './state-store';
 

@@ -6,10 +6,10 @@ import type { RuleIndex } from './rule-index';
 export interface RuleSyncOptions {
   /**
    * Full reload period: a safety net for notifications lost while the LISTEN connection
-   * was down (PostgreSQL does not replay them). 0 disables it.
-   * @default 60000
+   * was down (PostgreSQL does not replay them). 0 disables it. The worker passes
+   * EVALUATION_DEFAULTS.rulesReloadMs unless told otherwise.
    */
-  reloadMs?: number;
+  reloadMs: number;
   /** Called with the ids of rules that no longer exist, so their state can be deleted. */
   onDeleted?: (ids: string[]) => Promise<void>;
   logger: Logger;
@@ -38,7 +38,7 @@ const REFRESH_CHUNK = 1_000;
  */
 export async function startRuleSync(db: Database, index: RuleIndex, options: RuleSyncOptions): Promise<RuleSync> {
   const { logger } = options;
-  const reloadMs = options.reloadMs ?? 60_000;
+  const { reloadMs } = options;
   const pending = new Set<string>();
   /** Ids notified while a full reload ran: its snapshot may predate them. */
   let touchedDuringReload: Set<string> | undefined;

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Database } from '@defi-realtime/db';
-import { runConsumer, type Queue, type QueueEntry } from '@defi-realtime/queue';
+import { STREAMS, runConsumer, type Queue, type QueueEntry } from '@defi-realtime/queue';
 import type { Logger } from '@defi-realtime/runtime';
 import { Registry } from 'prom-client';
-import { STREAMS } from '../notifications/notification';
 import { BatchEvaluator, type BatchReport } from './batch';
 import { createEvaluationMetrics, recordBatch } from './metrics';
 import { ReferenceStore } from './references';
@@ -26,6 +25,8 @@ export interface EvaluationDeps {
 }
 
 export interface EvaluationOptions {
+  /** The events stream to consume (EVENTS_STREAM: the stream the event processor appends to). @default 'events' */
+  stream?: string;
   /** Events per batch (per read and per claim). @default 500 */
   batchSize?: number;
   /** Longest wait for new events in one read (ms). @default 2000 */
@@ -54,6 +55,21 @@ export interface EvaluationOptions {
   onBatch?: (report: BatchReport, seconds: number) => void;
 }
 
+/** The defaults of EvaluationOptions, in one place: the environment's defaults are these too. */
+export const EVALUATION_DEFAULTS = Object.freeze({
+  stream: STREAMS.events,
+  // Larger than a consumer's usual 100: one batch loads the rules' states once for all its events.
+  batchSize: 500,
+  blockMs: 2_000,
+  claimIdleMs: 30_000,
+  claimEveryMs: 5_000,
+  maxDeliveries: 5,
+  rulesReloadMs: 60_000,
+  from: 'end' as 'start' | 'end',
+  batchDelayMs: 0,
+  batchDelayAt: 'commit' as 'read' | 'commit',
+});
+
 /** A running evaluation worker. */
 export interface Evaluation {
   /** The rules being evaluated (kept current from PostgreSQL). */
@@ -73,26 +89,26 @@ export interface Evaluation {
  */
 export async function startEvaluation(deps: EvaluationDeps, options: EvaluationOptions = {}): Promise<Evaluation> {
   const { db, queue, states, logger } = deps;
-  const consumer = options.consumer ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const delayMs = options.batchDelayMs ?? 0;
-  const delayAt = options.batchDelayAt ?? 'commit';
+  const o = { ...EVALUATION_DEFAULTS, ...withoutUndefined(options) };
+  const consumer = o.consumer ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const { stream, batchDelayMs: delayMs, batchDelayAt: delayAt } = o;
   if (!(Number.isSafeInteger(delayMs) && delayMs >= 0)) {
     throw new TypeError(`Invalid batchDelayMs option ${String(options.batchDelayMs)}: expected milliseconds >= 0`);
   }
-  const metrics = createEvaluationMetrics(deps.registry ?? new Registry(), () => queue.pendingCount(STREAMS.events, EVALUATION_GROUP));
+  const metrics = createEvaluationMetrics(deps.registry ?? new Registry(), () => queue.pendingCount(stream, EVALUATION_GROUP));
 
   const index = new RuleIndex();
   const rules = await startRuleSync(db, index, {
-    reloadMs: options.rulesReloadMs,
+    reloadMs: o.rulesReloadMs,
     logger,
     onDeleted: (ids) => states.delete(ids),
   });
   const references = new ReferenceStore(db);
   const evaluator = new BatchEvaluator({ index, references, states });
   // Before resolving, so events appended once startEvaluation resolves are never skipped by a new group.
-  const from = options.from ?? 'end';
+  const { from } = o;
   try {
-    await queue.ensureGroup(STREAMS.events, EVALUATION_GROUP, from);
+    await queue.ensureGroup(stream, EVALUATION_GROUP, from);
   } catch (err) {
     await rules.stop();
     throw err;
@@ -104,7 +120,7 @@ export async function startEvaluation(deps: EvaluationDeps, options: EvaluationO
     const report = await evaluator.run(entries);
     const seconds = (performance.now() - started) / 1000;
     recordBatch(metrics, report, seconds);
-    options.onBatch?.(report, seconds);
+    o.onBatch?.(report, seconds);
     if (report.events.malformed + report.events.unknown_type > 0) {
       logger.warn({ consumer, malformed: report.events.malformed, unknownType: report.events.unknown_type }, 'events skipped: not a valid price or TVL event');
     }
@@ -113,15 +129,15 @@ export async function startEvaluation(deps: EvaluationDeps, options: EvaluationO
 
   const running = runConsumer({
     queue,
-    stream: STREAMS.events,
+    stream,
     group: EVALUATION_GROUP,
     consumer,
     handle,
-    batchSize: options.batchSize ?? 500,
-    blockMs: options.blockMs ?? 2_000,
-    claimIdleMs: options.claimIdleMs ?? 30_000,
-    claimEveryMs: options.claimEveryMs ?? 5_000,
-    maxDeliveries: options.maxDeliveries ?? 5,
+    batchSize: o.batchSize,
+    blockMs: o.blockMs,
+    claimIdleMs: o.claimIdleMs,
+    claimEveryMs: o.claimEveryMs,
+    maxDeliveries: o.maxDeliveries,
     from,
     async onDeadLetter(entries) {
       metrics.events.inc({ outcome: 'dead_letter' }, entries.length);
@@ -131,7 +147,7 @@ export async function startEvaluation(deps: EvaluationDeps, options: EvaluationO
     },
     logger,
   });
-  logger.info({ consumer, group: EVALUATION_GROUP, rules: index.size, batchSize: options.batchSize ?? 500 }, 'alert evaluation started');
+  logger.info({ consumer, stream, group: EVALUATION_GROUP, rules: index.size, batchSize: o.batchSize }, 'alert evaluation started');
 
   let stopping: Promise<void> | undefined;
   return {
@@ -152,4 +168,8 @@ export async function startEvaluation(deps: EvaluationDeps, options: EvaluationO
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

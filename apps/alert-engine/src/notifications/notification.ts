@@ -3,7 +3,7 @@ import { AlertPrioritySchema, AlertRuleTypeSchema } from '@defi-realtime/protoco
 
 /**
  * One notification as it travels from evaluation to delivery on the outbox stream
- * (`alerts:outbox`). Evaluation appends it in the same atomic step that records the
+ * (`STREAMS.outbox` of libs/queue). Evaluation appends it in the same atomic step that records the
  * rule's new state, so a redelivered event never produces a second one; delivery turns
  * it into an `alert_events` row and one delivery per channel of the rule.
  */
@@ -32,11 +32,3 @@ export const NotificationSchema = z.object({
   test: z.boolean().default(false),
 });
 export type Notification = z.output<typeof NotificationSchema>;
-
-/** The outbox stream (queue name) and the events stream evaluation consumes. */
-export const STREAMS = Object.freeze({
-  /** Every published event, appended by the event processor. */
-  events: 'events',
-  /** Notifications waiting for delivery. */
-  outbox: 'alerts:outbox',
-});

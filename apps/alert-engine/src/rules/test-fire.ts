@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { NotificationSchema, STREAMS, type Notification } from '../notifications/notification';
+import { STREAMS } from '@defi-realtime/queue';
+import { NotificationSchema, type Notification } from '../notifications/notification';
 import type { StoredRule } from './stored-rule';
 
 /** What test-fire needs of a Queue (libs/queue): appending to the outbox stream. */

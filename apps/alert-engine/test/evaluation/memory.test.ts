@@ -1,11 +1,10 @@
 import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing';
-import { createQueue, type Queue } from '@defi-realtime/queue';
+import { createQueue, STREAMS, type Queue } from '@defi-realtime/queue';
 import { createLogger } from '@defi-realtime/runtime';
 import { eventually } from '@defi-realtime/runtime/testing';
 import { notificationId } from '../../src/evaluation/notify';
 import { createStateStore, type RuleStateStore } from '../../src/evaluation/state-store';
 import { startEvaluation, type Evaluation } from '../../src/evaluation/worker';
-import { STREAMS } from '../../src/notifications/notification';
 import { T0, priceUpdate, tvlUpdate } from './events';
 import { outboxNotifications } from './outbox';
 import { insertRule } from './rules';

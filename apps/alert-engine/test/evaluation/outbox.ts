@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Queue } from '@defi-realtime/queue';
-import { NotificationSchema, STREAMS, type Notification } from '../../src/notifications/notification';
+import { STREAMS, type Queue } from '@defi-realtime/queue';
+import { NotificationSchema, type Notification } from '../../src/notifications/notification';
 
 /** Every notification on the outbox, oldest first (read through a group of its own, so nothing is consumed). */
 export async function outboxNotifications(queue: Queue): Promise<Notification[]> {

@@ -1,7 +1,6 @@
-import { createQueue, type Queue } from '@defi-realtime/queue';
+import { createQueue, STREAMS, type Queue } from '@defi-realtime/queue';
 import { closeRedis, createKeys, createRedis, type RedisClient } from '@defi-realtime/redis';
 import { cleanupPrefix, redisUrlForTests, requireRedis, uniquePrefix } from '@defi-realtime/redis/testing';
-import { STREAMS } from '../../src/notifications/notification';
 import { INITIAL_STATE, type RuleState } from '../../src/evaluation/rule-state';
 import { createStateStore, type RuleStateStore } from '../../src/evaluation/state-store';
 import { outboxNotifications } from './outbox';

@@ -1,5 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing';
-import { createQueue, type Queue } from '@defi-realtime/queue';
+import { createQueue, STREAMS, type Queue } from '@defi-realtime/queue';
 import { closeRedis, createKeys, createRedis, type RedisClient } from '@defi-realtime/redis';
 import { cleanupPrefix, redisUrlForTests, requireRedis, uniquePrefix } from '@defi-realtime/redis/testing';
 import { createLogger } from '@defi-realtime/runtime';
@@ -13,7 +13,6 @@ import { createStateStore, type RuleStateStore } from '../../src/evaluation/stat
 import { EVALUATION_GROUP, startEvaluation, type Evaluation, type EvaluationOptions } from '../../src/evaluation/worker';
 import { notificationId } from '../../src/evaluation/notify';
 import { loadEnabledRules } from '../../src/rules/stored-rule';
-import { STREAMS } from '../../src/notifications/notification';
 import { T0, priceUpdate, tvlUpdate } from './events';
 import { outboxNotifications } from './outbox';
 import { insertRule } from './rules';

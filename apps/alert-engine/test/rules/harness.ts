@@ -1,11 +1,10 @@
 import { ApiKeyStore, Authenticator, type TierName } from '@defi-realtime/auth';
 import type { Database, DatabaseKind } from '@defi-realtime/db';
 import { createTestDatabase } from '@defi-realtime/db/testing';
-import { createQueue, type Queue } from '@defi-realtime/queue';
+import { createQueue, STREAMS, type Queue } from '@defi-realtime/queue';
 import { Health, createApiApp, createLogger, type ApiApp } from '@defi-realtime/runtime';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { registerAuth } from '../../src/http/auth';
-import { STREAMS } from '../../src/notifications/notification';
 import { ruleRoutes } from '../../src/rules';
 
 /** The rules API on a real database, with real API keys, ready for `inject`. */

@@ -1,7 +1,7 @@
-import { createQueue, type Queue } from '@defi-realtime/queue';
+import { createQueue, STREAMS, type Queue } from '@defi-realtime/queue';
 import { createRedis, type RedisClient } from '@defi-realtime/redis';
 import { cleanupPrefix, redisUrlForTests, requireRedis, uniquePrefix } from '@defi-realtime/redis/testing';
-import { NotificationSchema, STREAMS } from '../../src/notifications/notification';
+import { NotificationSchema } from '../../src/notifications/notification';
 import { MINIMAL_RULES, startRulesApi, type RulesApi } from './harness';
 
 // Test-fire through a Redis queue: the notification lands in the outbox stream in Redis,

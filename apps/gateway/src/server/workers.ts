@@ -5,15 +5,11 @@ import type { GatewayConfig } from '../config';
 
 /**
  * How many gateway processes to run: GATEWAY_WORKERS, else one per core when Redis joins
- * them into one cluster, else one (an in-memory engine cannot be shared by processes).
+ * them into one cluster, else one (an in-memory engine cannot be shared by processes; the
+ * env schema refuses GATEWAY_WORKERS > 1 without REDIS_URL).
  */
 export function workerCount(config: GatewayConfig): number {
-  if (config.GATEWAY_WORKERS !== undefined) {
-    if (config.GATEWAY_WORKERS > 1 && !config.REDIS_URL) {
-      throw new TypeError('GATEWAY_WORKERS > 1 needs REDIS_URL: the in-memory engine cannot be shared between processes');
-    }
-    return config.GATEWAY_WORKERS;
-  }
+  if (config.GATEWAY_WORKERS !== undefined) return config.GATEWAY_WORKERS;
   return config.REDIS_URL ? availableParallelism() : 1;
 }
 

@@ -86,6 +86,7 @@ export class RedisEngine implements Engine {
       typeof options.redis === 'string'
         ? createRedis(options.redis, {
             connectionName: `defi-realtime:${this.nodeId}`,
+            logger: this.logger,
             ...options.redisOptions,
             lazyConnect: true, // connect in start(), not in the constructor
           })
@@ -125,7 +126,6 @@ export class RedisEngine implements Engine {
       }
     }
     if (this.ownsClient) await closeRedis(this.client);
-    this.client.off('error', this.onClientError);
     this.status = 'closed';
   }
 
@@ -232,8 +232,6 @@ export class RedisEngine implements Engine {
 
   private async connect(): Promise<void> {
     this.status = 'starting';
-    // Without a listener ioredis prints connection errors itself; ours go to the logger.
-    if (this.ownsClient && this.client.listenerCount('error') === 0) this.client.on('error', this.onClientError);
     if (this.client.status === 'wait') await this.client.connect();
     if (isCluster(this.client) && !this.sharded) {
       this.logger.warn(
@@ -272,10 +270,6 @@ export class RedisEngine implements Engine {
     this.feeds.set(channel, feed);
     return feed;
   }
-
-  private readonly onClientError = (error: unknown): void => {
-    this.logger.warn({ err: error, nodeId: this.nodeId }, 'Redis connection error');
-  };
 
   /** This node won the claim on a silent node: remove its members, forget it, tell the handlers. */
   private async cleanUpAfter(nodeId: string): Promise<void> {

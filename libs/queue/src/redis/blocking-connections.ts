@@ -1,4 +1,4 @@
-import { isCluster, type RedisClient } from '@defi-realtime/redis';
+import { createBlockingConnection, isCluster, type RedisClient } from '@defi-realtime/redis';
 import type { Redis } from 'ioredis';
 
 const UNBLOCK_ATTEMPTS = 5;
@@ -60,11 +60,10 @@ export class BlockingConnections {
   private acquire(): Connection {
     const reused = this.idle.pop();
     if (reused) return reused;
-    const connection: Connection = { redis: duplicate(this.client) };
+    // Its connection errors are logged where the queue's client logs them.
+    const connection: Connection = { redis: createBlockingConnection(this.client) };
     // A new connection after a reconnect has a new CLIENT ID.
     connection.redis.on('close', () => (connection.id = undefined));
-    // Errors surface on the commands; without a listener ioredis would print them.
-    connection.redis.on('error', () => undefined);
     this.all.add(connection);
     return connection;
   }
@@ -87,11 +86,4 @@ export class BlockingConnections {
       await new Promise((resolve) => setTimeout(resolve, UNBLOCK_RETRY_MS));
     }
   }
-}
-
-function duplicate(client: RedisClient): RedisClient {
-  // One command at a time on these: nothing to pipeline.
-  if (isCluster(client)) return client.duplicate([], { enableAutoPipelining: false });
-  const name = client.options.connectionName;
-  return client.duplicate({ enableAutoPipelining: false, ...(name !== undefined ? { connectionName: `${name}:block` } : {}) });
 }

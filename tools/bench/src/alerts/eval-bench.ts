@@ -13,9 +13,9 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { EVALUATION_GROUP, STREAMS, createStateStore, startEvaluation, type BatchReport } from '@defi-realtime/alert-engine';
+import { EVALUATION_DEFAULTS, EVALUATION_GROUP, createStateStore, startEvaluation, type BatchReport } from '@defi-realtime/alert-engine';
 import { createDatabase, migrate, type Database } from '@defi-realtime/db';
-import { createQueue, type Queue } from '@defi-realtime/queue';
+import { STREAMS, createQueue, type Queue } from '@defi-realtime/queue';
 import { closeRedis, createKeys, createRedis, type RedisClient } from '@defi-realtime/redis';
 import { cleanupPrefix } from '@defi-realtime/redis/testing';
 import { createLogger } from '@defi-realtime/runtime';
@@ -27,7 +27,7 @@ const { values: args } = parseArgs({
     rules: { type: 'string', default: '100000' },
     targets: { type: 'string', default: '1000' },
     events: { type: 'string', default: '100000' },
-    batch: { type: 'string', default: '500' },
+    batch: { type: 'string', default: String(EVALUATION_DEFAULTS.batchSize) },
     seed: { type: 'string', default: '7' },
   },
 });

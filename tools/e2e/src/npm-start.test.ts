@@ -1,0 +1,72 @@
+/*
+ * `npm start` as a user runs it: every app in one process on embedded defaults, here on
+ * ports that are not the defaults, printing commands that reach this gateway; a bad
+ * variable stops it at once with exit code 2 naming the variable.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { eventually, withTimeout } from '@defi-realtime/runtime/testing';
+
+const ROOT = resolve(__dirname, '../../..');
+const START = resolve(ROOT, 'tools/scripts/start.ts');
+// Embedded defaults whatever the test runner's environment says (empty means unset).
+const EMBEDDED = { NODE_OPTIONS: '', REDIS_URL: '', DATABASE_URL: '' };
+
+function npmStart(env: Record<string, string>) {
+  return spawnSync(process.execPath, ['--import', 'tsx', START], { cwd: ROOT, env: { ...process.env, ...EMBEDDED, ...env }, encoding: 'utf8', timeout: 30_000 });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, reject) => {
+    const server = createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+describe('npm start', () => {
+  it('stops with exit code 2 naming a bad variable of its own', () => {
+    const result = npmStart({ GATEWAY_PORT: 'eighty' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('Invalid configuration for npm start');
+    expect(result.stderr).toMatch(/GATEWAY_PORT: expected a port number/);
+  });
+
+  it("stops with exit code 2 naming an app's conflicting variables, before opening anything", () => {
+    const result = npmStart({ EVENTS_STREAM: 'off' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('Invalid configuration for alert-engine');
+    expect(result.stderr).toMatch(/EVENTS_STREAM: off leaves rule evaluation without events/);
+  });
+
+  it('on other ports, prints every app and commands that reach its gateway, and stops on Ctrl-C', async () => {
+    const ports = { GATEWAY_PORT: await freePort(), QUERY_API_PORT: await freePort(), ALERT_ENGINE_PORT: await freePort(), EVENT_PROCESSOR_PORT: await freePort() };
+    const child = spawn(process.execPath, ['--import', 'tsx', START], {
+      cwd: ROOT,
+      env: { ...process.env, ...EMBEDDED, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), SIMULATOR_BACKFILL_HOURS: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    try {
+      await eventually(() => expect(output).toContain('Ctrl-C stops everything.'), 90_000, 100);
+      const ws = `ws://127.0.0.1:${ports.GATEWAY_PORT}/v2/realtime`;
+      const commands = output.split('\n').filter((line) => line.includes('npx defi-realtime subscribe'));
+      expect(commands).toHaveLength(2);
+      for (const command of commands) expect(command).toContain(`--url ${ws}`);
+      expect(output).toContain(`event-processor  http://127.0.0.1:${ports.EVENT_PROCESSOR_PORT}`);
+      const ready = await fetch(`http://127.0.0.1:${ports.ALERT_ENGINE_PORT}/readyz`);
+      expect(ready.status).toBe(200);
+
+      child.kill('SIGINT');
+      expect(await withTimeout(exited, 30_000, 'npm start to stop on SIGINT')).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 150_000);
+});
