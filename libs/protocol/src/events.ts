@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AlertPrioritySchema, AlertRuleTypeSchema } from './alert-rules';
 import { ChainSchema, ProtocolIdSchema, TokenIdSchema, parseTokenId } from './ids';
-import { ChangePercentSchema, ObservedAtSchema, PriceValueSchema, TvlValueSchema } from './observations';
+import { ChangePercentSchema, PriceValueSchema, TvlValueSchema } from './observations';
 
 // Events as the event processor and the alert engine publish them (DESIGN section 4).
 // Unknown fields are stripped rather than refused: a newer producer may add one and an
@@ -27,8 +27,7 @@ export const PriceUpdateDataSchema = z
     /** DefiLlama's confidence score, 0..1. */
     confidence: z.number().min(0).max(1).optional(),
     decimals: z.number().int().min(0).max(255).optional(),
-    /** When the price was observed. */
-    timestamp: ObservedAtSchema,
+    timestamp: TimestampSchema,
   })
   .superRefine(checkTokenChain);
 export type PriceUpdateData = z.infer<typeof PriceUpdateDataSchema>;
@@ -53,8 +52,7 @@ export const TvlUpdateDataSchema = z.object({
   previousTvl: TvlValueSchema,
   /** Signed percent. */
   changePercent: ChangePercentSchema,
-  /** When the TVL was observed. */
-  timestamp: ObservedAtSchema,
+  timestamp: TimestampSchema,
 });
 export type TvlUpdateData = z.infer<typeof TvlUpdateDataSchema>;
 

@@ -168,7 +168,6 @@ export {
   PriceValueSchema,
   TvlValueSchema,
   ChangePercentSchema,
-  ObservedAtSchema,
   IngestTimestampSchema,
   changePercent,
 } from './observations';

@@ -103,11 +103,10 @@ describe('changePercent', () => {
 describe('events carry the same bounds', () => {
   const data = { tokenId: 'coingecko:ethereum', symbol: 'ETH', price: 3100, previousPrice: 3000, changePercent: 3.3333, timestamp: Date.now() };
 
-  it('refuses what ingest refuses: a price past the bound, a non-finite change, a 1970 observation', () => {
+  it('refuses what ingest refuses: a price past the bound, a non-finite change', () => {
     expect(PriceUpdateDataSchema.safeParse(data).success).toBe(true);
     expect(PriceUpdateDataSchema.safeParse({ ...data, price: 1e308 }).success).toBe(false);
     expect(PriceUpdateDataSchema.safeParse({ ...data, changePercent: null }).success).toBe(false); // Infinity as JSON
-    expect(PriceUpdateDataSchema.safeParse({ ...data, timestamp: 1_000 }).success).toBe(false);
     expect(TvlUpdateDataSchema.safeParse({ protocolId: 'lido', protocolName: 'Lido', tvl: 0, previousTvl: 5, changePercent: -100, timestamp: Date.now() }).success).toBe(true);
   });
 });

@@ -42,16 +42,6 @@ export const TvlValueSchema = z.number().min(0).max(MAX_USD_VALUE);
 export const ChangePercentSchema = z.number().min(-100).max(MAX_CHANGE_PERCENT);
 
 /**
- * When an observation was made, in events: milliseconds, not before 2009. No upper bound
- * here: the future bound is relative to the clock of the server that ingests, and an event
- * must stay valid on every node and when replayed later.
- */
-export const ObservedAtSchema = z
-  .number()
-  .int()
-  .min(EARLIEST_OBSERVATION_MS, { error: `expected milliseconds since the epoch, not before ${iso(EARLIEST_OBSERVATION_MS)}` });
-
-/**
  * When an observation was made, as producers send it: milliseconds since the epoch, or
  * seconds (below 10^11) converted to milliseconds; from 2009-01-01 to MAX_CLOCK_SKEW_MS past
  * this server's clock at the moment of parsing.
