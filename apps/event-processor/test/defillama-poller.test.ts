@@ -26,6 +26,7 @@ describe('DefiLlama poller against a local server in DefiLlama shapes', () => {
   let base: string;
   const requests: string[] = [];
   let failProtocols = false;
+  let extraCoins: Record<string, unknown> = {};
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -34,7 +35,9 @@ describe('DefiLlama poller against a local server in DefiLlama shapes', () => {
         if (failProtocols) return void res.writeHead(502).end('bad gateway');
         return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(PROTOCOLS));
       }
-      if (req.url?.startsWith('/prices/current/')) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(PRICES));
+      if (req.url?.startsWith('/prices/current/')) {
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ coins: { ...PRICES.coins, ...extraCoins } }));
+      }
       res.writeHead(404).end();
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -63,6 +66,21 @@ describe('DefiLlama poller against a local server in DefiLlama shapes', () => {
       expect.objectContaining({ tokenId: 'coingecko:ethereum', price: 3312.55, symbol: 'ETH', timestamp: 1_795_300_000_000, origin: 'poller' }),
       expect.objectContaining({ tokenId: 'ethereum:0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48', decimals: 6 }),
     ]);
+  });
+
+  it('drops a coin stamped 100 years ahead or priced 1e308 (the ingest rules), keeping the others', async () => {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    extraCoins = {
+      'coingecko:future': { price: 2, symbol: 'FUT', timestamp: nowSeconds + 100 * 365 * 86_400, confidence: 0.9 },
+      'coingecko:huge': { price: 1e308, symbol: 'BIG', timestamp: nowSeconds, confidence: 0.9 },
+    };
+    try {
+      let records: ObservationRecord[] = [];
+      expect(await poller(async (r) => (records = r)).pollOnce()).toEqual({ tvl: 6, prices: 2 });
+      expect(records.filter((r) => r.kind === 'price').map((r) => r.kind === 'price' && r.tokenId)).toEqual(['coingecko:ethereum', 'ethereum:0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48']);
+    } finally {
+      extraCoins = {};
+    }
   });
 
   it('reports an upstream failure instead of emitting partial data', async () => {

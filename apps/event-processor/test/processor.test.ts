@@ -37,6 +37,7 @@ describe('event processor on real Redis and PostgreSQL', () => {
     await listen('token:coingecko:ethereum');
     await listen('chain:bsc:prices');
     await listen('tvl');
+    await listen('token:coingecko:bq');
   }, 60_000);
 
   afterAll(async () => {
@@ -86,6 +87,37 @@ describe('event processor on real Redis and PostgreSQL', () => {
     ]);
   });
 
+  it('refuses a record stamped 100 years ahead, naming timestamp, and publishes the next correct update', async () => {
+    const t = Date.now();
+    await ingest({ prices: [{ tokenId: 'coingecko:bq', price: 10, timestamp: t - 2_000 }] });
+    const future = await ingest({ prices: [{ tokenId: 'coingecko:bq', price: 20, timestamp: t + 100 * 365.25 * 86_400_000 }] });
+    expect(future.status).toBe(400);
+    expect(await future.json()).toMatchObject({ accepted: 0, rejected: [{ kind: 'price', index: 0, field: 'timestamp', reason: expect.stringMatching(/at most 5 minutes ahead/) }] });
+    expect(await (await ingest({ prices: [{ tokenId: 'coingecko:bq', price: 11, timestamp: t }] })).json()).toMatchObject({ accepted: 1, events: 1 });
+    await eventually(() => expect(received.get('token:coingecko:bq')).toHaveLength(1));
+    expect(JSON.parse(received.get('token:coingecko:bq')![0]!.payload)).toMatchObject({ data: { price: 11, previousPrice: 10 } });
+  });
+
+  it('refuses records stamped before 2009 (1970 in seconds, 2001 in milliseconds) and a price of 1e308, naming the field', async () => {
+    const res = await ingest({
+      prices: [{ tokenId: 'coingecko:bq', price: 12, timestamp: 1_000 }, { tokenId: 'coingecko:bq', price: 1e308, timestamp: Date.now() }],
+      tvl: [{ protocolId: 'bq-finance', tvl: 5e6, timestamp: 1e12 }],
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      accepted: 0,
+      events: 0,
+      duplicates: 0,
+      rejected: [
+        { kind: 'price', index: 0, field: 'timestamp', reason: expect.stringMatching(/not before 2009-01-01/) },
+        { kind: 'price', index: 1, field: 'price', reason: expect.stringMatching(/^price: expected a number <= 1000000000000000/) },
+        { kind: 'tvl', index: 0, field: 'timestamp', reason: expect.stringMatching(/not before 2009-01-01/) },
+      ],
+    });
+    await sleep(100);
+    expect(received.get('token:coingecko:bq')).toHaveLength(1);
+  });
+
   it('refuses without the token (401), a malformed batch (400) and an oversized body (413)', async () => {
     expect((await ingest({ prices: [] }, 'wrong-token-0123456789')).status).toBe(401);
     const empty = await ingest({ prices: [] });
@@ -104,6 +136,29 @@ describe('event processor on real Redis and PostgreSQL', () => {
       const { rows } = await database.db.query<{ n: string }>("SELECT count(*) AS n FROM price_points WHERE token_id = 'coingecko:ethereum'");
       expect(Number(rows[0]!.n)).toBe(3);
     });
+  });
+
+  it('stores the symbol and decimals of ingested prices and the name of ingested TVL, keeping what they leave out', async () => {
+    await database.db.query("INSERT INTO tokens (id, symbol, name, coingecko_id) VALUES ('coingecko:bq-rich', 'OLD', 'Bq Rich Token', 'bq-rich')");
+    await database.db.query("INSERT INTO protocols (id, name, category, chains) VALUES ('bq-rich', 'Old Name', 'Dexes', '{ethereum}')");
+    const t = Date.now();
+    const res = await ingest({
+      prices: [
+        { tokenId: 'coingecko:bq-meta', price: 1, timestamp: t, symbol: 'BQ', decimals: 9 },
+        { tokenId: 'coingecko:bq-rich', price: 1, timestamp: t, symbol: 'BQR' },
+        { tokenId: 'coingecko:bq-rich', price: 1.1, timestamp: t + 1, decimals: 6 },
+        { tokenId: 'coingecko:bq-none', price: 1, timestamp: t, decimals: 6 }, // no symbol, nothing stored: a token needs one
+      ],
+      tvl: [{ protocolId: 'bq-finance', name: 'BQ Finance', tvl: 5e6, timestamp: t }, { protocolId: 'bq-rich', name: 'BQ Rich', chain: 'ethereum', tvl: 1e6, timestamp: t }],
+    });
+    expect(await res.json()).toMatchObject({ accepted: 6, rejected: [] });
+    const token = async (id: string) => (await database.db.query('SELECT symbol, name, decimals, coingecko_id FROM tokens WHERE id = $1', [id])).rows[0];
+    const protocol = async (id: string) => (await database.db.query('SELECT name, category, chains FROM protocols WHERE id = $1', [id])).rows[0];
+    await eventually(async () => expect(await token('coingecko:bq-meta')).toEqual({ symbol: 'BQ', name: null, decimals: 9, coingecko_id: null }));
+    expect(await token('coingecko:bq-rich')).toEqual({ symbol: 'BQR', name: 'Bq Rich Token', decimals: 6, coingecko_id: 'bq-rich' });
+    expect(await token('coingecko:bq-none')).toBeUndefined();
+    expect(await protocol('bq-finance')).toEqual({ name: 'BQ Finance', category: null, chains: [] });
+    expect(await protocol('bq-rich')).toEqual({ name: 'BQ Rich', category: 'Dexes', chains: ['ethereum'] });
   });
 
   it('keeps publishing while PostgreSQL refuses writes, then writes the backlog', async () => {
@@ -126,8 +181,9 @@ describe('event processor on real Redis and PostgreSQL', () => {
 
   it('simulates valid events over the real fixture', async () => {
     const simulator = new Simulator(async () => undefined, createLogger('test', 'silent'), { seed: 7, speed: 3600 });
-    const first = simulator.tick(1_000);
-    const second = simulator.tick(2_000);
+    const now = Date.now();
+    const first = simulator.tick(now - 60_000);
+    const second = simulator.tick(now);
     expect(first.length).toBe(second.length);
     expect(new Set(first.map((r) => (r.kind === 'price' ? r.tokenId : r.protocolId))).size).toBeGreaterThan(40);
     const outcomes = [...(await processor.processor.process(first)), ...(await processor.processor.process(second))];

@@ -50,6 +50,18 @@ describe.each(['pglite', 'postgres'] as const)('reference data on %s', (kind) =>
     expect(await protocol('lido')).toMatchObject({ delisted_at: null, chains: ['ethereum'], metadata: { kept: true, twitter: 'LidoFinance' } });
   });
 
+  it('takes a token without a symbol only as an update of a stored one, and names a protocol without relisting it', async () => {
+    expect(await writer.writeTokens([{ id: 'coingecko:unknown-coin', decimals: 6 }])).toBe(0);
+    expect(await token('coingecko:unknown-coin')).toBeUndefined();
+    expect(await writer.writeTokens([{ id: 'coingecko:ethereum', decimals: 8 }])).toBe(1);
+    expect(await token('coingecko:ethereum')).toEqual({ symbol: 'WETH', name: 'Ether', chain: 'ethereum', decimals: 8, coingecko_id: 'ethereum' });
+    await t.db.query("UPDATE protocols SET delisted_at = now() WHERE id = 'lido'");
+    expect(await writer.writeProtocolNames([{ id: 'lido', name: 'Lido Finance' }, { id: 'fresh-protocol', name: 'Fresh' }])).toBe(2);
+    expect(await writer.writeProtocolNames([{ id: 'lido', name: 'Lido Finance' }])).toBe(0);
+    expect(await protocol('lido')).toMatchObject({ name: 'Lido Finance', delisted_at: expect.any(Date), chains: ['ethereum'] });
+    expect(await protocol('fresh-protocol')).toMatchObject({ name: 'Fresh', chains: [], delisted_at: null });
+  });
+
   describe('the DefiLlama poller', () => {
     let server: Server;
     let base: string;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AlertPrioritySchema, AlertRuleTypeSchema } from './alert-rules';
 import { ChainSchema, ProtocolIdSchema, TokenIdSchema, parseTokenId } from './ids';
+import { ChangePercentSchema, PriceValueSchema, TvlValueSchema } from './observations';
 
 // Events as the event processor and the alert engine publish them (DESIGN section 4).
 // Unknown fields are stripped rather than refused: a newer producer may add one and an
@@ -19,34 +20,38 @@ export const PriceUpdateDataSchema = z
     symbol: z.string().min(1).max(64),
     /** The chain when the price is for one chain's token; derivable from `<chain>:<address>` ids. */
     chain: ChainSchema.optional(),
-    price: z.number().nonnegative(),
-    previousPrice: z.number().nonnegative(),
+    price: PriceValueSchema,
+    previousPrice: PriceValueSchema,
     /** Signed percent: -2.5 means the price fell 2.5 %. */
-    changePercent: z.number(),
+    changePercent: ChangePercentSchema,
     /** DefiLlama's confidence score, 0..1. */
     confidence: z.number().min(0).max(1).optional(),
     decimals: z.number().int().min(0).max(255).optional(),
     timestamp: TimestampSchema,
   })
-  .superRefine((data, ctx) => {
-    // A `<chain>:<address>` token lives on that chain; a different `chain` would publish
-    // the price to the wrong `chain:<chain>:prices` channel.
-    const parsed = parseTokenId(data.tokenId);
-    if (parsed.ok && parsed.chain !== undefined && data.chain !== undefined && data.chain !== parsed.chain) {
-      ctx.addIssue({ code: 'custom', path: ['chain'], message: `must be '${parsed.chain}', the chain of the token id` });
-    }
-  });
+  .superRefine(checkTokenChain);
 export type PriceUpdateData = z.infer<typeof PriceUpdateDataSchema>;
+
+/**
+ * A `<chain>:<address>` token lives on that chain; a different `chain` would publish the
+ * price to the wrong `chain:<chain>:prices` channel. Shared by the event and the ingest schema.
+ */
+export function checkTokenChain(data: { tokenId: string; chain?: string | undefined }, ctx: z.RefinementCtx): void {
+  const parsed = parseTokenId(data.tokenId);
+  if (parsed.ok && parsed.chain !== undefined && data.chain !== undefined && data.chain !== parsed.chain) {
+    ctx.addIssue({ code: 'custom', path: ['chain'], message: `must be '${parsed.chain}', the chain of the token id` });
+  }
+}
 
 export const TvlUpdateDataSchema = z.object({
   protocolId: ProtocolIdSchema,
   protocolName: z.string().min(1).max(200),
   /** Absent: the protocol's total over all chains. Present: its TVL on that chain. */
   chain: ChainSchema.optional(),
-  tvl: z.number().nonnegative(),
-  previousTvl: z.number().nonnegative(),
+  tvl: TvlValueSchema,
+  previousTvl: TvlValueSchema,
   /** Signed percent. */
-  changePercent: z.number(),
+  changePercent: ChangePercentSchema,
   timestamp: TimestampSchema,
 });
 export type TvlUpdateData = z.infer<typeof TvlUpdateDataSchema>;

@@ -160,5 +160,17 @@ export type { ErrorCode, ErrorDefinition, ProtocolErrorOptions } from './errors'
 export { validate, describeZodError } from './issues';
 export type { BadRequest, Validated } from './issues';
 
+export {
+  EARLIEST_OBSERVATION_MS,
+  MAX_CLOCK_SKEW_MS,
+  MAX_USD_VALUE,
+  MAX_CHANGE_PERCENT,
+  PriceValueSchema,
+  TvlValueSchema,
+  ChangePercentSchema,
+  IngestTimestampSchema,
+  changePercent,
+} from './observations';
+
 export { MAX_INGEST_RECORDS, IngestPriceSchema, IngestTvlSchema, IngestBatchSchema } from './ingest';
 export type { IngestPrice, IngestTvl, IngestBatch, IngestRejection, IngestResult } from './ingest';

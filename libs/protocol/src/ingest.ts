@@ -1,34 +1,38 @@
 import { z } from 'zod';
-import { TimestampSchema } from './events';
+import { checkTokenChain } from './events';
 import { ChainSchema, ProtocolIdSchema, TokenIdSchema } from './ids';
+import { IngestTimestampSchema, PriceValueSchema, TvlValueSchema } from './observations';
 
 /**
  * What producers send to the event processor's `POST /v1/ingest`: raw observations, not
  * events. The processor decides which ones are changes worth an event. Each record is
- * validated on its own, so one bad record is reported and the rest are accepted.
+ * validated on its own, so one bad record is reported and the rest are accepted. Values
+ * and timestamps are bounded (observations.ts) by the same schemas the events use.
  */
 
 /** Records in one batch (prices and TVL together). */
 export const MAX_INGEST_RECORDS = 10_000;
 
 /** One token's price at a moment. */
-export const IngestPriceSchema = z.strictObject({
-  tokenId: TokenIdSchema,
-  price: z.number().nonnegative().finite(),
-  /** Milliseconds since the epoch; seconds (< 10^11) are accepted and converted. */
-  timestamp: z.number().positive().transform((t) => (t < 1e11 ? Math.round(t * 1000) : Math.round(t))).pipe(TimestampSchema),
-  symbol: z.string().min(1).max(64).optional(),
-  chain: ChainSchema.optional(),
-  decimals: z.number().int().min(0).max(255).optional(),
-  confidence: z.number().min(0).max(1).optional(),
-});
+export const IngestPriceSchema = z
+  .strictObject({
+    tokenId: TokenIdSchema,
+    price: PriceValueSchema,
+    /** Milliseconds since the epoch; seconds (< 10^11) are accepted and converted. From 2009 to 5 minutes ahead. */
+    timestamp: IngestTimestampSchema,
+    symbol: z.string().min(1).max(64).optional(),
+    chain: ChainSchema.optional(),
+    decimals: z.number().int().min(0).max(255).optional(),
+    confidence: z.number().min(0).max(1).optional(),
+  })
+  .superRefine(checkTokenChain);
 export type IngestPrice = z.output<typeof IngestPriceSchema>;
 
 /** One protocol's TVL at a moment, in total (no chain) or on one chain. */
 export const IngestTvlSchema = z.strictObject({
   protocolId: ProtocolIdSchema,
-  tvl: z.number().nonnegative().finite(),
-  timestamp: z.number().positive().transform((t) => (t < 1e11 ? Math.round(t * 1000) : Math.round(t))).pipe(TimestampSchema),
+  tvl: TvlValueSchema,
+  timestamp: IngestTimestampSchema,
   name: z.string().min(1).max(200).optional(),
   chain: ChainSchema.optional(),
 });

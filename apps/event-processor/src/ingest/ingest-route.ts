@@ -1,8 +1,6 @@
 import { staticBearerMatches } from '@defi-realtime/auth';
 import {
   IngestBatchSchema,
-  IngestPriceSchema,
-  IngestTvlSchema,
   ProtocolError,
   validate,
   type IngestRejection,
@@ -10,7 +8,7 @@ import {
 } from '@defi-realtime/protocol';
 import type { FastifyInstance } from 'fastify';
 import { PublishError } from '../pipeline/pipeline';
-import type { ObservationRecord } from '../pipeline/records';
+import { toRecord, type ObservationRecord } from '../pipeline/records';
 import { BacklogFullError, type Processor } from '../processor';
 
 /** Largest accepted ingest body: 10,000 records of ~300 bytes with room to spare. */
@@ -18,8 +16,9 @@ export const MAX_INGEST_BYTES = 8 * 1024 * 1024;
 
 /**
  * `POST /v1/ingest`: a batch of price and TVL observations, bearer-token authenticated.
- * Records are validated one by one: the answer lists each rejected record with its
- * field and reason, and the others are processed. 503 (nothing acknowledged) when the
+ * Records are validated one by one, values and timestamps bounded (docs/ingest.md): the
+ * answer lists each rejected record with its field and reason, and the others are
+ * processed. 503 (nothing acknowledged) when the
  * engine does not take the events or PostgreSQL is too far behind.
  */
 export function registerIngestRoute(app: FastifyInstance, processor: Processor, token: string | undefined): void {
@@ -31,16 +30,13 @@ export function registerIngestRoute(app: FastifyInstance, processor: Processor, 
 
     const rejected: IngestRejection[] = [];
     const records: ObservationRecord[] = [];
-    (batch.value.prices ?? []).forEach((raw, index) => {
-      const r = validate(IngestPriceSchema, raw);
-      if (r.ok) records.push({ ...r.value, kind: 'price', origin: 'ingest' });
-      else rejected.push({ kind: 'price', index, ...(r.error.field ? { field: r.error.field } : {}), reason: r.error.message });
-    });
-    (batch.value.tvl ?? []).forEach((raw, index) => {
-      const r = validate(IngestTvlSchema, raw);
-      if (r.ok) records.push({ ...r.value, kind: 'tvl', origin: 'ingest' });
-      else rejected.push({ kind: 'tvl', index, ...(r.error.field ? { field: r.error.field } : {}), reason: r.error.message });
-    });
+    const check = (kind: 'price' | 'tvl') => (raw: unknown, index: number) => {
+      const r = toRecord(kind, raw, 'ingest');
+      if (r.ok) records.push(r.value);
+      else rejected.push({ kind, index, ...(r.error.field ? { field: r.error.field } : {}), reason: r.error.message });
+    };
+    (batch.value.prices ?? []).forEach(check('price'));
+    (batch.value.tvl ?? []).forEach(check('tvl'));
 
     let outcomes;
     try {

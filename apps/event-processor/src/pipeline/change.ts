@@ -1,3 +1,5 @@
+import { changePercent } from '@defi-realtime/protocol';
+
 /** When a new value is a change worth an event (DESIGN section 4); configurable. */
 export interface Thresholds {
   /** Price moves of at least this percent. @default 0.1 */
@@ -9,12 +11,6 @@ export interface Thresholds {
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({ pricePct: 0.1, tvlPct: 1, tvlUsd: 10_000 });
-
-/** Signed percent change, rounded to 4 decimals (0 when there was nothing to compare with). */
-export function changePercent(previous: number, current: number): number {
-  if (previous === 0) return current === 0 ? 0 : 100;
-  return Math.round(((current - previous) / previous) * 100 * 10_000) / 10_000;
-}
 
 export function isPriceChange(previous: number, current: number, t: Thresholds): boolean {
   return Math.abs(changePercent(previous, current)) >= t.pricePct;

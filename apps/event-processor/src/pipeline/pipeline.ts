@@ -1,6 +1,6 @@
 import type { Engine } from '@defi-realtime/engine';
-import { channelsForEvent, type EventEnvelope } from '@defi-realtime/protocol';
-import { changePercent, isPriceChange, isTvlChange, type Thresholds } from './change';
+import { changePercent, channelsForEvent, type EventEnvelope } from '@defi-realtime/protocol';
+import { isPriceChange, isTvlChange, type Thresholds } from './change';
 import { eventIdOf } from './event-id';
 import { FeedError, type EventFeed } from './event-feed';
 import { HotCache, type CacheEntry } from './hot-cache';

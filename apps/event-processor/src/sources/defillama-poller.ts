@@ -1,7 +1,7 @@
-import { ChainSchema, IngestPriceSchema, IngestTvlSchema, ProtocolIdSchema, parseTokenId } from '@defi-realtime/protocol';
+import { ChainSchema, ProtocolIdSchema, parseTokenId } from '@defi-realtime/protocol';
 import type { Logger } from '@defi-realtime/runtime';
 import { z } from 'zod';
-import type { ObservationRecord } from '../pipeline/records';
+import { toRecord, type ObservationRecord } from '../pipeline/records';
 import type { ProtocolReference, ReferenceWriter, TokenReference } from '../storage/reference-writer';
 
 export interface PollerOptions {
@@ -118,11 +118,11 @@ export class DefiLlamaPoller {
     for (const protocol of body) {
       if (!ProtocolIdSchema.safeParse(protocol.slug).success) continue;
       references.push(protocolReference(protocol));
-      const base = { kind: 'tvl' as const, origin: 'poller' as const, protocolId: protocol.slug, name: protocol.name, timestamp: now };
-      if (typeof protocol.tvl === 'number') push(records, IngestTvlSchema, { ...base, tvl: protocol.tvl });
+      const base = { protocolId: protocol.slug, name: protocol.name, timestamp: now };
+      if (typeof protocol.tvl === 'number') this.push(records, 'tvl', { ...base, tvl: protocol.tvl });
       for (const [name, tvl] of Object.entries(protocol.chainTvls ?? {})) {
         const chain = chainKey(name);
-        if (chain) push(records, IngestTvlSchema, { ...base, chain, tvl });
+        if (chain) this.push(records, 'tvl', { ...base, chain, tvl });
       }
     }
     return { records, references };
@@ -136,9 +136,7 @@ export class DefiLlamaPoller {
     for (const [tokenId, coin] of Object.entries(body.coins)) {
       const token = tokenReference(tokenId, coin.symbol, coin.decimals);
       if (token) tokens.push(token);
-      push(records, IngestPriceSchema, {
-        kind: 'price',
-        origin: 'poller',
+      this.push(records, 'price', {
         tokenId,
         price: coin.price,
         timestamp: coin.timestamp, // seconds: the schema converts
@@ -150,18 +148,22 @@ export class DefiLlamaPoller {
     return { records, tokens };
   }
 
+  /**
+   * Validate one record with the ingest rules (the same bounds as HTTP ingest) and keep it
+   * if valid: a value out of bounds or a garbage timestamp from the API is logged and
+   * dropped, so it can neither publish an event the gateway refuses nor silence a feed.
+   */
+  private push(records: ObservationRecord[], kind: 'price' | 'tvl', fields: Record<string, unknown>): void {
+    const record = toRecord(kind, fields, 'poller');
+    if (record.ok) records.push(record.value);
+    else this.logger.warn({ record: fields, reason: record.error.message }, 'DefiLlama record rejected');
+  }
+
   private async get(url: string): Promise<unknown> {
     const res = await fetch(url, { signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000), headers: { accept: 'application/json' } });
     if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
     return res.json();
   }
-}
-
-/** Validate one record with the ingest schema (the same rules as HTTP ingest) and keep it if valid. */
-function push(records: ObservationRecord[], schema: typeof IngestPriceSchema | typeof IngestTvlSchema, record: Record<string, unknown> & { kind: 'price' | 'tvl'; origin: 'poller' }): void {
-  const { kind, origin, ...fields } = record;
-  const parsed = schema.safeParse(fields);
-  if (parsed.success) records.push({ ...parsed.data, kind, origin } as ObservationRecord);
 }
 
 function chainKey(name: string): string | undefined {

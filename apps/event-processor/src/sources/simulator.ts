@@ -1,7 +1,7 @@
 import type { Logger } from '@defi-realtime/runtime';
 // JSON fixtures imported as modules: tsup bundles them into dist/main.js, no data files to ship.
 import { PROTOCOLS, TOKENS } from '@defi-realtime/fixtures';
-import type { ObservationRecord } from '../pipeline/records';
+import { toRecord, type ObservationRecord } from '../pipeline/records';
 import type { ReferenceWriter } from '../storage/reference-writer';
 
 /** Daily volatility per asset class (a standard deviation of log returns). */
@@ -137,9 +137,19 @@ export class Simulator {
     this.logger.info({ hours, points }, 'simulator history backfilled');
   }
 
-  /** Move every asset one step (`stepSeconds` of market time) and return the observations (public for tests). */
+  /**
+   * Move every asset one step (`stepSeconds` of market time) and return the observations
+   * (public for tests). They pass the ingest rules like any producer's: a walk that left
+   * the bounds, or a `now` outside the timestamp window, is logged and not emitted.
+   */
   tick(now = Date.now(), stepSeconds = this.stepSeconds): ObservationRecord[] {
     const records: ObservationRecord[] = [];
+    const rejected: string[] = [];
+    const keep = (kind: 'price' | 'tvl', fields: Record<string, unknown>) => {
+      const record = toRecord(kind, fields, 'simulator');
+      if (record.ok) records.push(record.value);
+      else rejected.push(record.error.message);
+    };
     const fraction = Math.sqrt(stepSeconds / DAY_SECONDS);
     for (const token of this.tokens) {
       if (token.stable) {
@@ -149,9 +159,7 @@ export class Simulator {
       } else {
         token.price *= Math.exp(token.volatility * fraction * this.gaussian() + this.jump());
       }
-      records.push({
-        kind: 'price',
-        origin: 'simulator',
+      keep('price', {
         tokenId: token.id,
         symbol: token.symbol,
         decimals: token.decimals,
@@ -167,10 +175,11 @@ export class Simulator {
         const next = tvl * Math.exp(TVL_DAILY_VOLATILITY * fraction * this.gaussian() + this.jump());
         protocol.tvl.set(chain, next);
         total += next;
-        records.push({ kind: 'tvl', origin: 'simulator', protocolId: protocol.id, name: protocol.name, chain, tvl: Math.round(next), timestamp: now });
+        keep('tvl', { protocolId: protocol.id, name: protocol.name, chain, tvl: Math.round(next), timestamp: now });
       }
-      records.push({ kind: 'tvl', origin: 'simulator', protocolId: protocol.id, name: protocol.name, tvl: Math.round(total), timestamp: now });
+      keep('tvl', { protocolId: protocol.id, name: protocol.name, tvl: Math.round(total), timestamp: now });
     }
+    if (rejected.length > 0) this.logger.warn({ rejected: rejected.length, first: rejected[0] }, 'simulated records rejected');
     return records;
   }
 

@@ -1,6 +1,7 @@
 import { suppressChangeNotifications, type Database } from '@defi-realtime/db';
 import type { Logger } from '@defi-realtime/runtime';
 import type { ObservationRecord } from '../pipeline/records';
+import { ReferenceWriter, ingestedReferences } from './reference-writer';
 
 export interface PointWriterOptions {
   /** Points held while PostgreSQL is slow or down; past it, ingest is refused (503). @default 200_000 */
@@ -16,7 +17,9 @@ export interface PointWriterOptions {
  * Writes observations to `price_points` / `tvl_points` in batches, off the publish
  * path: live events never wait on PostgreSQL. When a write fails the rows stay buffered
  * and are retried with backoff; the buffer is bounded and `hasRoom` tells ingest to
- * refuse new records before anything acknowledged could be lost.
+ * refuse new records before anything acknowledged could be lost. The token symbols and
+ * protocol names that ingested records carry are stored in the same transaction, before
+ * their points, so the REST API names what it serves whoever produced it.
  */
 export class PointWriter {
   private buffer: ObservationRecord[] = [];
@@ -92,6 +95,10 @@ export class PointWriter {
       await this.db.transaction(async (tx) => {
         // These rows are already published: the NOTIFY trigger must not feed them back to us.
         await suppressChangeNotifications(tx);
+        const references = ingestedReferences(batch);
+        const reference = new ReferenceWriter(tx);
+        await reference.writeTokens(references.tokens);
+        await reference.writeProtocolNames(references.protocols);
         const prices = lastPerRow(batch.filter((r) => r.kind === 'price'));
         const tvl = lastPerRow(batch.filter((r) => r.kind === 'tvl'));
         if (prices.length) {

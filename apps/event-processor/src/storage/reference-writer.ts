@@ -1,14 +1,23 @@
 import type { Queryable } from '@defi-realtime/db';
+import { parseTokenId } from '@defi-realtime/protocol';
+import type { ObservationRecord } from '../pipeline/records';
 
 /** What a source knows about a token (DefiLlama id, lower-case). */
 export interface TokenReference {
   id: string;
-  symbol: string;
+  /** Absent: the stored symbol is kept, and a token not stored yet is not written (a symbol is required). */
+  symbol?: string;
   name?: string;
   /** The chain of a `<chain>:<address>` token, or a coin's native chain. */
   chain?: string;
   decimals?: number;
   coingeckoId?: string;
+}
+
+/** A protocol's display name, as ingested TVL records carry it. */
+export interface ProtocolName {
+  id: string;
+  name: string;
 }
 
 /** What a source knows about a protocol (by slug). */
@@ -43,18 +52,25 @@ export class ReferenceWriter {
   async writeTokens(tokens: readonly TokenReference[]): Promise<number> {
     const rows = lastById(tokens).map((t) => ({
       id: t.id,
-      symbol: t.symbol,
+      symbol: t.symbol ?? null,
       name: t.name ?? null,
       chain: t.chain ?? null,
       decimals: t.decimals ?? null,
       coingecko_id: t.coingeckoId ?? null,
     }));
     if (rows.length === 0) return 0;
+    // Rows that would not change are left out before the upsert: ON CONFLICT locks every
+    // conflicting row until commit, even when its WHERE then skips the update.
     const { rowCount } = await this.db.query(
       `INSERT INTO tokens AS t (id, symbol, name, chain, decimals, coingecko_id)
-       SELECT id, symbol, name, chain, decimals, coingecko_id
+       SELECT x.id, coalesce(x.symbol, k.symbol), x.name, x.chain, x.decimals, x.coingecko_id
        FROM jsonb_to_recordset($1::jsonb) AS x(id text, symbol text, name text, chain text, decimals integer, coingecko_id text)
-       ORDER BY id
+       LEFT JOIN tokens k ON k.id = x.id
+       WHERE coalesce(x.symbol, k.symbol) IS NOT NULL
+         AND (k.symbol, k.name, k.chain, k.decimals, k.coingecko_id) IS DISTINCT FROM
+           (coalesce(x.symbol, k.symbol), coalesce(x.name, k.name), coalesce(x.chain, k.chain),
+            coalesce(x.decimals, k.decimals), coalesce(x.coingecko_id, k.coingecko_id))
+       ORDER BY x.id
        ON CONFLICT (id) DO UPDATE SET
          symbol = excluded.symbol,
          name = coalesce(excluded.name, t.name),
@@ -116,6 +132,54 @@ export class ReferenceWriter {
     );
     return rowCount;
   }
+
+  /**
+   * Set protocols' display names (inserting unknown protocols), leaving every other field
+   * as stored: a name sent with ingested TVL neither lists nor relists a protocol.
+   */
+  async writeProtocolNames(names: readonly ProtocolName[]): Promise<number> {
+    if (names.length === 0) return 0;
+    const { rowCount } = await this.db.query(
+      `INSERT INTO protocols AS p (id, name)
+       SELECT x.id, x.name
+       FROM jsonb_to_recordset($1::jsonb) AS x(id text, name text)
+       WHERE NOT EXISTS (SELECT 1 FROM protocols k WHERE k.id = x.id AND k.name = x.name)
+       ORDER BY x.id
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = now()
+       WHERE p.name IS DISTINCT FROM excluded.name`,
+      [JSON.stringify(lastById(names))],
+    );
+    return rowCount;
+  }
+}
+
+/**
+ * What ingested records say about their tokens (symbol, decimals, chain) and protocols
+ * (name), one entry per id with the latest value of each field. Only records from HTTP
+ * ingest: the simulator and the poller store their own, richer, references.
+ */
+export function ingestedReferences(records: readonly ObservationRecord[]): { tokens: TokenReference[]; protocols: ProtocolName[] } {
+  const tokens = new Map<string, TokenReference>();
+  const protocols = new Map<string, ProtocolName>();
+  for (const r of records) {
+    if (r.origin !== 'ingest') continue;
+    if (r.kind === 'tvl') {
+      if (r.name !== undefined) protocols.set(r.protocolId, { id: r.protocolId, name: r.name });
+      continue;
+    }
+    if (r.symbol === undefined && r.decimals === undefined) continue;
+    const parsed = parseTokenId(r.tokenId);
+    const chain = r.chain ?? (parsed.ok ? parsed.chain : undefined);
+    const known = tokens.get(r.tokenId);
+    tokens.set(r.tokenId, {
+      ...known,
+      id: r.tokenId,
+      ...(r.symbol !== undefined ? { symbol: r.symbol } : {}),
+      ...(r.decimals !== undefined ? { decimals: r.decimals } : {}),
+      ...(chain !== undefined ? { chain } : {}),
+    });
+  }
+  return { tokens: [...tokens.values()], protocols: [...protocols.values()] };
 }
 
 /** One entry per id, the last one given (an upsert may not touch a row twice in one statement). */

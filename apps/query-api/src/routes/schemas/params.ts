@@ -1,4 +1,4 @@
-import { ChainSchema, ProtocolIdSchema, TokenIdSchema, normalizeTokenId } from '@defi-realtime/protocol';
+import { ChainSchema, EARLIEST_OBSERVATION_MS, ProtocolIdSchema, TokenIdSchema, normalizeTokenId } from '@defi-realtime/protocol';
 import { z } from 'zod';
 import { chainKeyFromName, parseDuration } from '../../data';
 
@@ -6,8 +6,8 @@ import { chainKeyFromName, parseDuration } from '../../data';
 export const MAX_COINS = 100;
 /** The longest period or search width accepted. */
 export const MAX_DURATION_SEC = 365 * 86_400;
-/** Sane unix-second bounds: 2009-01-01 (before any token) to 2100-01-01. */
-export const MIN_UNIX = 1_230_768_000;
+/** Sane unix-second bounds: 2009-01-01 (before any token; the earliest observation ingest accepts) to 2100-01-01. */
+export const MIN_UNIX = EARLIEST_OBSERVATION_MS / 1000;
 export const MAX_UNIX = 4_102_444_800;
 
 /**
