@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jwtEnvShape } from '@defi-realtime/auth';
+import { checkJwtEnv, jwtEnvShape } from '@defi-realtime/auth';
 import { engineEnvShape } from '@defi-realtime/engine';
 import { parseEnv, serviceEnvShape } from '@defi-realtime/runtime';
 import { checkDeliveryEnv, deliveryEnvShape } from './delivery/config';
@@ -16,6 +16,7 @@ export const AlertEngineEnvSchema = z
     ...deliveryEnvShape,
   })
   .superRefine((env, ctx) => {
+    checkJwtEnv(env, ctx);
     checkEvaluationEnv(env, ctx);
     checkDeliveryEnv(env, ctx);
   });

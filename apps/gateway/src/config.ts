@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jwtEnvShape, parseSeedSpec, resolveTierLimits } from '@defi-realtime/auth';
+import { checkJwtEnv, jwtEnvShape, parseSeedSpec, resolveTierLimits } from '@defi-realtime/auth';
 import { engineEnvShape } from '@defi-realtime/engine';
 import { envFields, parseEnv, serviceEnvShape } from '@defi-realtime/runtime';
 
@@ -51,7 +51,11 @@ export const GatewayEnvSchema = z.object({
 export type GatewayConfig = z.output<typeof GatewayEnvSchema>;
 
 /** The rules across variables: a conflict stops the gateway with exit code 2 naming the variable. */
-function checkGatewayEnv(env: { GATEWAY_WORKERS?: number; REDIS_URL?: string; RECOVERY_WINDOW_MS: number; HISTORY_TTL_MS: number }, ctx: z.RefinementCtx): void {
+function checkGatewayEnv(
+  env: { GATEWAY_WORKERS?: number; REDIS_URL?: string; RECOVERY_WINDOW_MS: number; HISTORY_TTL_MS: number; JWT_JWKS_URL?: string; JWT_PUBLIC_KEY?: string },
+  ctx: z.RefinementCtx,
+): void {
+  checkJwtEnv(env, ctx);
   if (env.GATEWAY_WORKERS !== undefined && env.GATEWAY_WORKERS > 1 && !env.REDIS_URL) {
     ctx.addIssue({ code: 'custom', path: ['GATEWAY_WORKERS'], message: 'more than 1 needs REDIS_URL: the in-memory engine cannot be shared between processes' });
   }

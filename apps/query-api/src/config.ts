@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jwtEnvShape, resolveTierLimits } from '@defi-realtime/auth';
+import { checkJwtEnv, jwtEnvShape, resolveTierLimits } from '@defi-realtime/auth';
 import { envFields, parseEnv, serviceEnvShape } from '@defi-realtime/runtime';
 
 /** The query-api's environment: every variable, its default and what it is for. */
@@ -26,7 +26,7 @@ export const QueryApiEnvSchema = z.object({
   REFERENCE_REFRESH_MS: envFields.durationMs(60_000),
   /** The URL clients reach this API at, listed as the OpenAPI document's server; unset: relative to the document. */
   PUBLIC_URL: z.url({ error: 'expected an http(s) URL' }).optional(),
-});
+}).superRefine(checkJwtEnv);
 export type QueryApiConfig = z.output<typeof QueryApiEnvSchema>;
 
 /** Parse the query-api's environment; throws a ConfigError naming any bad variable. */

@@ -19,5 +19,5 @@ export { extractHttpCredential } from './http/credential-forms';
 export type { CredentialExtraction, CredentialForm, HttpCredential, HttpHeaders, HttpRequestLike } from './http/credential-forms';
 export { HTTP_SECURITY_SCHEMES, httpSecurity } from './http/openapi-security';
 export { staticBearerMatches, staticTokenEquals } from './static-token';
-export { jwtEnvShape, jwtVerifierFromEnv } from './jwt-env';
+export { checkJwtEnv, jwtEnvShape, jwtVerifierFromEnv } from './jwt-env';
 export type { JwtEnv } from './jwt-env';

@@ -32,9 +32,19 @@ export const jwtEnvShape = {
 export type JwtEnv = z.output<z.ZodObject<typeof jwtEnvShape>>;
 
 /**
+ * The rule across the JWT variables, for the app schema's superRefine: the RS256 key comes
+ * one way, so a conflict stops the app at start-up (exit 2) naming the variable.
+ */
+export function checkJwtEnv(env: Pick<JwtEnv, 'JWT_JWKS_URL' | 'JWT_PUBLIC_KEY'>, ctx: z.RefinementCtx): void {
+  if (env.JWT_JWKS_URL && env.JWT_PUBLIC_KEY) {
+    ctx.addIssue({ code: 'custom', path: ['JWT_PUBLIC_KEY'], message: 'excludes JWT_JWKS_URL: give the RS256 key one way' });
+  }
+}
+
+/**
  * The verifier the JWT variables describe, or undefined when none of JWT_SECRET,
  * JWT_JWKS_URL, JWT_PUBLIC_KEY is set. Both RS256 sources at once throw a TypeError
- * naming them, at start-up (each variable alone was checked by jwtEnvShape).
+ * (checkJwtEnv refuses them before, in every app's schema).
  */
 export function jwtVerifierFromEnv(env: JwtEnv, options: { tiers?: TierTable } = {}): JwtVerifier | undefined {
   if (!env.JWT_SECRET && !env.JWT_JWKS_URL && !env.JWT_PUBLIC_KEY) return undefined;

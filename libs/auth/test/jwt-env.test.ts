@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { z } from 'zod';
-import { jwtEnvShape, jwtVerifierFromEnv } from '../src/index';
+import { checkJwtEnv, jwtEnvShape, jwtVerifierFromEnv } from '../src/index';
 
 const Schema = z.object({ ...jwtEnvShape });
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
@@ -12,6 +12,13 @@ describe('jwtEnvShape', () => {
     expect(problems({ JWT_SECRET: 'short' })).toEqual([expect.stringMatching(/^JWT_SECRET: expected at least 32 bytes/)]);
     expect(problems({ JWT_JWKS_URL: 'not a url' })).toEqual(['JWT_JWKS_URL: expected an http(s) URL']);
     expect(problems({ JWT_PUBLIC_KEY: 'not a key' })).toEqual([expect.stringMatching(/^JWT_PUBLIC_KEY: expected an RSA public key/)]);
+  });
+
+  it('refuses JWT_JWKS_URL with JWT_PUBLIC_KEY in the schema, naming the variable', () => {
+    const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const checked = z.object({ ...jwtEnvShape }).superRefine(checkJwtEnv);
+    const issues = checked.safeParse({ JWT_JWKS_URL: 'https://issuer.example/jwks.json', JWT_PUBLIC_KEY: pem }).error?.issues ?? [];
+    expect(issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)).toEqual(['JWT_PUBLIC_KEY: excludes JWT_JWKS_URL: give the RS256 key one way']);
   });
 
   it('reads a PEM key with \\n escapes, as env files carry it', () => {
