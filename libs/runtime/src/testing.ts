@@ -59,3 +59,5 @@ export function describeServiceBasics<C>(service: ServiceUnderTest<C>): void {
 export { spawnApp } from './spawn-app';
 export type { AppProcess } from './spawn-app';
 export { eventually, sleep, withTimeout } from './wait';
+export { rawHttpRequest } from './raw-http';
+export type { RawHttpResponse } from './raw-http';

@@ -184,6 +184,12 @@ export function describeRulesApi(kind: DatabaseKind): void {
         expect(res.json()).toEqual({ code: 'BAD_REQUEST', field, message });
       });
 
+      it('refuses a body over 64 KiB with 413 MESSAGE_TOO_LARGE, as docs/alerts.md says', async () => {
+        const res = await api.call(alice, { method: 'POST', url: '/v2/alerts', payload: { ...base, name: 'x'.repeat(65 * 1024) } });
+        expect(res.statusCode).toBe(413);
+        expect(res.json()).toEqual({ code: 'MESSAGE_TOO_LARGE', message: 'the request body is larger than 64 KiB' });
+      });
+
       it.each([
         ['GET', ''],
         ['PATCH', ''],
