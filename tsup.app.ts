@@ -8,6 +8,9 @@ const migrations = resolve(__dirname, 'libs/db/migrations');
  * How every app is built: one CommonJS file `dist/main.js` with our libs bundled in and
  * npm packages left to node_modules (PGlite loads its WASM from its own folder, so it
  * cannot be bundled). The SQL migrations are copied next to it, where libs/db looks.
+ * The bundle resolves those packages from apps/<app>/dist, so the app's package.json lists
+ * every package the bundle requires, including its libs' (tools/e2e/src/built-apps.test.ts
+ * checks it and starts each built app).
  */
 export function appBuild() {
   return defineConfig({

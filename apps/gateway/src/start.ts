@@ -8,6 +8,7 @@ import {
   Closer,
   startClosing,
   Health,
+  answerClientError,
   closeServer,
   createMetricsRegistry,
   describeConfig,
@@ -110,6 +111,7 @@ async function startWith(config: GatewayConfig, deps: GatewayDeps, closer: Close
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.MAX_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false });
   const health = new Health().addCheck('engine', () => engine.nodes()).addCheck('database', () => db.query('SELECT 1'));
   const server = createServer(createRequestHandler(ctx, health, registry));
+  server.on('clientError', answerClientError); // requests Node's parser refuses answer {code, message} too
   const upgrade = createUpgradeHandler(ctx, wss, host);
   server.on('upgrade', (req, socket, head) => {
     upgrade(req, socket, head).catch((err: unknown) => {

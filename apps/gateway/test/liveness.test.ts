@@ -1,3 +1,4 @@
+import { rawHttpRequest } from '@defi-realtime/runtime/testing';
 import { eventually, metric, priceEvent, sessionSaved, sleep, startGateway, TestClient, type TestGateway } from './helpers';
 
 // Heartbeats, health and metrics endpoints, operator broadcasts, and a graceful restart.
@@ -45,6 +46,12 @@ describe('liveness and operations', () => {
     const ready = await fetch(`${t.httpUrl}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ok', checks: { engine: { ok: true }, database: { ok: true } } });
+  });
+
+  it("answers a request Node's HTTP parser refuses (headers over 16 KiB) with 431 HEADERS_TOO_LARGE as {code, message}", async () => {
+    const res = await rawHttpRequest(t.httpUrl, `GET /healthz HTTP/1.1\r\nHost: test\r\nx-filler: ${'x'.repeat(16 * 1024)}\r\n\r\n`);
+    expect(res.status).toBe(431);
+    expect(JSON.parse(res.body)).toEqual({ code: 'HEADERS_TOO_LARGE', message: expect.stringContaining('larger than 16 KiB') });
   });
 
   it('exposes connections, messages out and delivery latency on /metrics', async () => {

@@ -75,6 +75,18 @@ const DEFINITIONS = {
     closeCode: 1009,
     httpStatus: 413,
   },
+  // HTTP only: refused by the server's HTTP parser before any route runs, most often a
+  // URL made too long by a list in it (coins); the limit is on request line + headers.
+  HEADERS_TOO_LARGE: {
+    code: 'HEADERS_TOO_LARGE',
+    message: 'The request line and headers are larger than 16 KiB',
+    httpStatus: 431,
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'The request body has a Content-Type the endpoint does not read; send application/json',
+    httpStatus: 415,
+  },
   NOT_FOUND: {
     code: 'NOT_FOUND',
     message: 'Not found',

@@ -15,7 +15,7 @@ async function app() {
       schema: {
         summary: 'One item',
         params: z.object({ id: z.string().regex(/^[a-z]+$/) }),
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(10) }),
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(10), note: z.string().optional() }),
         response: { 200: z.object({ id: z.string(), limit: z.number() }) },
       },
     },
@@ -23,8 +23,13 @@ async function app() {
   );
   api.withTypeProvider<ZodTypeProvider>().post(
     '/items',
-    { schema: { body: z.object({ target: z.object({ tokenId: z.string().min(3) }) }) } },
+    { schema: { body: z.object({ target: z.object({ tokenId: z.string().min(3) }), tags: z.record(z.string(), z.number()).optional() }) } },
     async (req) => req.body,
+  );
+  api.withTypeProvider<ZodTypeProvider>().get(
+    '/decoded',
+    { schema: { querystring: z.object({ cursor: z.string().transform((text) => ({ value: Buffer.from(text, 'base64url').toString() })) }) } },
+    async (req) => req.query.cursor,
   );
   await api.ready();
   return api;
@@ -59,13 +64,28 @@ describe('createApiApp', () => {
     await api.close();
   });
 
+  // PostgreSQL refuses U+0000 in text: every string field is checked, as sent and as decoded.
+  it.each([
+    ['a query value', { url: '/items/abc?limit=5&note=%00' }, 'query.note'],
+    ['a path parameter', { url: '/items/ab%00c' }, 'params.id'],
+    ['a body string', { method: 'POST' as const, url: '/items', payload: { target: { tokenId: 'abc\u0000' } } }, 'body.target.tokenId'],
+    ['a body key', { method: 'POST' as const, url: '/items', payload: { target: { tokenId: 'abc' }, tags: { 'x\u0000': 1 } } }, 'body.tags'],
+    ['a decoded value', { url: `/decoded?cursor=${Buffer.from('a\u0000b').toString('base64url')}` }, 'query.cursor'],
+  ])('refuses a NUL byte in %s with a 400 naming the field', async (_where, request, field) => {
+    const api = await app();
+    const res = await api.inject(request);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ code: 'BAD_REQUEST', field, message: `${field}: must not contain NUL bytes` });
+    await api.close();
+  });
+
   it('serves the OpenAPI document and Swagger UI, without health routes', async () => {
     const api = await app();
     const doc = (await api.inject('/openapi.json')).json();
     expect(doc.openapi).toBe('3.0.3');
     expect(doc.info.title).toBe('test api');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/items', '/items/{id}']);
-    expect(doc.paths['/items/{id}'].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['id', 'limit']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/decoded', '/items', '/items/{id}']);
+    expect(doc.paths['/items/{id}'].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['id', 'limit', 'note']);
     expect((await api.inject('/docs')).statusCode).toBeLessThan(400);
     await api.close();
   });

@@ -1,10 +1,16 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Health } from './health';
 import { baseUrl } from './http';
+import { MAX_HEADER_BYTES, answerClientError, fastifyErrorAnswer, registryAnswer, statusErrorAnswer, type ErrorContext } from './http-errors';
 import type { Logger } from './logger';
+
+/** The body limit unless an app says otherwise: 64 KiB, the same as a WebSocket frame (MESSAGE_TOO_LARGE). */
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+/** Fastify's default longest path parameter. */
+const DEFAULT_MAX_PARAM_LENGTH = 100;
 
 /** What the error handler reads from a thrown error. */
 interface HttpError {
@@ -19,7 +25,7 @@ interface HttpError {
 export interface HttpAppOptions {
   logger: Logger;
   health: Health;
-  /** Largest request body accepted. @default 1 MiB */
+  /** Largest request body accepted; a larger one is refused with 413 MESSAGE_TOO_LARGE. @default 64 KiB */
   bodyLimit?: number;
   /** Served at `/metrics` when given. */
   metrics?: Registry;
@@ -36,8 +42,8 @@ export interface HttpAppOptions {
    */
   trustProxy?: boolean;
   /**
-   * Longest value of one path parameter; a longer one is refused with 414. Raise it for
-   * list parameters in the path (`/prices/current/<100 comma-separated coin ids>`).
+   * Longest value of one path parameter; a longer one is refused with 400 BAD_REQUEST. Raise
+   * it for list parameters in the path (`/prices/current/<100 comma-separated coin ids>`).
    * @default 100 (Fastify's)
    */
   maxParamLength?: number;
@@ -45,18 +51,47 @@ export interface HttpAppOptions {
 
 /**
  * A Fastify instance set up the way every HTTP app here wants it: our pino logger with
- * a request id per line, `/healthz` + `/readyz`, and errors as `{code, message, field?}`.
+ * a request id per line, `/healthz` + `/readyz`, and every error as `{code, message,
+ * field?}` with a registry code (libs/protocol), including those Fastify and Node's HTTP
+ * parser answer before any route runs (bad URL escapes, over-long parameters or headers,
+ * bodies too large or not JSON, requests during shutdown).
  */
 export function createHttpApp(options: HttpAppOptions): FastifyInstance {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const maxParamLength = options.maxParamLength ?? DEFAULT_MAX_PARAM_LENGTH;
+  const contextOf = (req: { headers: IncomingMessage['headers']; routeOptions?: { bodyLimit?: number } }): ErrorContext => ({
+    bodyLimit: req.routeOptions?.bodyLimit ?? bodyLimit,
+    contentType: req.headers['content-type'],
+    maxParamLength,
+  });
+  let closing = false;
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
-    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    bodyLimit,
     // One line per request would dominate the logs at the request rates we serve.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
     ...(options.rewriteUrl ? { rewriteUrl: options.rewriteUrl } : {}),
     trustProxy: options.trustProxy ?? false,
-    routerOptions: { maxParamLength: options.maxParamLength ?? 100 },
+    routerOptions: { maxParamLength },
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    clientErrorHandler: answerClientError,
+    // Raised by the router, before the error handler exists for the request.
+    frameworkErrors: (err, req, reply) => {
+      const answer = fastifyErrorAnswer(err, contextOf(req)) ?? statusErrorAnswer(err);
+      void (reply as FastifyReply).code(answer.status).send(answer.body);
+    },
+    // Fastify's own 503 while closing has a body of its own; the hook below answers instead.
+    return503OnClosing: false,
+  });
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', (_req, reply, done) => {
+    if (!closing) return done();
+    const answer = registryAnswer('UNAVAILABLE', 'the server is shutting down; retry (another node will answer)');
+    void reply.code(answer.status).header('connection', 'close').send(answer.body);
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
@@ -76,11 +111,10 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
       if (err.httpStatus >= 500) req.log.error({ err }, 'request failed');
       return reply.code(err.httpStatus).send(err.toHttpBody());
     }
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
-    if (status >= 500) req.log.error({ err }, 'request failed');
     // Fastify's own (FST_*) codes mean nothing to a client: answer with ours.
-    const code = status === 413 ? 'MESSAGE_TOO_LARGE' : status >= 500 ? 'INTERNAL' : err.code && !err.code.startsWith('FST_') ? err.code : 'BAD_REQUEST';
-    return reply.code(status).send({ code, message: status >= 500 ? 'internal error' : err.message });
+    const answer = fastifyErrorAnswer(err, contextOf(req)) ?? statusErrorAnswer(err);
+    if (answer.status >= 500) req.log.error({ err }, 'request failed');
+    return reply.code(answer.status).send(answer.body);
   });
   return app;
 }

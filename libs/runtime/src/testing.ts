@@ -61,3 +61,5 @@ export type { AppProcess } from './spawn-app';
 export { eventually, sleep, withTimeout } from './wait';
 export { runMainSync } from './config-exit';
 export type { MainExit } from './config-exit';
+export { rawHttpRequest } from './raw-http';
+export type { RawHttpResponse } from './raw-http';

@@ -175,10 +175,19 @@ export function describeRulesApi(kind: DatabaseKind): void {
         ['an unknown field', 'body.owner', { ...base, owner: 'someone-else' }, 'body.owner: unknown field'],
         ['an unknown field in target', 'body.target.network', { ...base, target: { tokenId: 'coingecko:ethereum', network: 'x' } }, 'body.target.network: unknown field'],
         ['an unknown type', 'body.type', { ...base, type: 'volume_above' }, expect.stringMatching(/^body\.type: expected one of "price_above"/)],
+        // PostgreSQL cannot store U+0000: refused before the insert, not a 500 from it.
+        ['a name with a NUL byte', 'body.name', { ...base, name: 'ETH\u0000up' }, 'body.name: must not contain NUL bytes'],
+        ['a webhook URL with a NUL byte', 'body.channels.0.url', { ...base, channels: [{ type: 'webhook', url: 'https://example.com/\u0000' }] }, 'body.channels.0.url: must not contain NUL bytes'],
       ])('refuses %s, naming %s', async (_name, field, body, message) => {
         const res = await api.call(alice, { method: 'POST', url: '/v2/alerts', payload: body });
         expect(res.statusCode).toBe(400);
         expect(res.json()).toEqual({ code: 'BAD_REQUEST', field, message });
+      });
+
+      it('refuses a body over 64 KiB with 413 MESSAGE_TOO_LARGE, as docs/alerts.md says', async () => {
+        const res = await api.call(alice, { method: 'POST', url: '/v2/alerts', payload: { ...base, name: 'x'.repeat(65 * 1024) } });
+        expect(res.statusCode).toBe(413);
+        expect(res.json()).toEqual({ code: 'MESSAGE_TOO_LARGE', message: 'the request body is larger than 64 KiB' });
       });
 
       it.each([
@@ -224,6 +233,7 @@ export function describeRulesApi(kind: DatabaseKind): void {
         ['an empty update', 'body', {}, 'body: an update needs at least one field'],
         ['an unknown field', 'body.owner', { owner: 'x', threshold: 5 }, 'body.owner: unknown field'],
         ['a bad channel', 'body.channels.0.url', { channels: [{ type: 'webhook', url: 'nope' }] }, 'body.channels.0.url: expected an http or https URL'],
+        ['a name with a NUL byte', 'body.name', { name: '\u0000' }, 'body.name: must not contain NUL bytes'],
       ])('PATCH refuses %s, naming %s', async (_name, field, payload, message) => {
         const rule = await create(alice, base);
         const res = await api.call(alice, { method: 'PATCH', url: `/v2/alerts/${rule.id}`, payload });

@@ -1,5 +1,5 @@
 import type { Authenticator, TierLimits } from '@defi-realtime/auth';
-import { createApiApp, type ApiApp, type Health, type Logger } from '@defi-realtime/runtime';
+import { MAX_HEADER_BYTES, createApiApp, type ApiApp, type Health, type Logger } from '@defi-realtime/runtime';
 import type { Cluster, Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { registerAuth } from './auth/auth-hook';
@@ -35,9 +35,11 @@ export interface QueryApiAppOptions {
 
 /**
  * Longest path parameter: DefiLlama's coin lists travel in the path, and 100 coins of up to
- * ~70 characters (`<chain>:<address>`) pass Fastify's default of 100 by far.
+ * ~70 characters (`<chain>:<address>`) pass Fastify's default of 100 by far. As long as
+ * the HTTP server reads a request line at all, so a list too long is refused by the coins
+ * schema (`params.coins: expected at most 100 coins`), not by the router with a vaguer text.
  */
-const MAX_PARAM_LENGTH = 8_192;
+export const MAX_PARAM_LENGTH = MAX_HEADER_BYTES;
 
 /**
  * The query API's Fastify app without its data routes: API keys from header, query or

@@ -1,4 +1,6 @@
+import type { AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing';
+import { rawHttpRequest } from '@defi-realtime/runtime/testing';
 import type { ApiApp } from '@defi-realtime/runtime';
 import { getJson, routesApp } from '../support/app';
 import { LlamaChart, LlamaPercentage, LlamaPrices } from '../support/defillama-shapes';
@@ -138,6 +140,35 @@ describe.each(['pglite', 'postgres'] as const)('DefiLlama coins endpoints on %s'
       const { status, body } = await getJson(app, url);
       expect(status).toBe(400);
       expect(body).toEqual({ code: 'BAD_REQUEST', field, message: expect.stringContaining(`${field}: `) });
+    });
+  });
+
+  describe('long coin lists, over a real socket (the HTTP server refuses some before any route)', () => {
+    /** `count` distinct ids of the longest kind, `polygon_zkevm:0x<40 hex>` (56 characters). */
+    const longIds = (count: number) => Array.from({ length: count }, (_, i) => `polygon_zkevm:0x${i.toString(16).padStart(40, '0')}`).join(',');
+    const request = async (path: string) => {
+      if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      const res = await rawHttpRequest(`http://127.0.0.1:${port}`, `GET ${path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n`);
+      return { status: res.status, body: JSON.parse(res.body) as unknown };
+    };
+
+    it('answers 100 coins of the longest ids (about 5.7 KB of URL)', async () => {
+      expect(await request(`/prices/current/${longIds(100)}`)).toEqual({ status: 200, body: { coins: {} } });
+    });
+
+    it('refuses 250 coins (about 14 KB of URL) by the coins schema, naming params.coins', async () => {
+      expect(await request(`/prices/current/${longIds(250)}`)).toEqual({
+        status: 400,
+        body: { code: 'BAD_REQUEST', field: 'params.coins', message: 'params.coins: expected at most 100 coins per request' },
+      });
+    });
+
+    it('refuses 5,000 coins with 431 HEADERS_TOO_LARGE in the registry shape', async () => {
+      expect(await request(`/prices/current/${longIds(5_000)}`)).toEqual({
+        status: 431,
+        body: { code: 'HEADERS_TOO_LARGE', message: expect.stringMatching(/^the request line and headers are larger than 16 KiB: shorten the URL \(split a long list, such as coins/) },
+      });
     });
   });
 });

@@ -161,6 +161,17 @@ describe.each(['pglite', 'postgres'] as const)('advanced queries on %s', (kind) 
       expect(status).toBe(400);
       expect(body).toEqual({ code: 'BAD_REQUEST', field, message: expect.stringContaining(`${field}: `) });
     });
+
+    // PostgreSQL cannot store U+0000: such a value must be refused before any query runs.
+    it.each([
+      ['category=%00', 'query.category'],
+      ['category=Dexs%00', 'query.category'],
+      [`sort=name&order=asc&cursor=${encodeCursor({ sort: 'name', order: 'asc', value: 'Protocol\u0000', id: 'p01' })}`, 'query.cursor'],
+      [`cursor=${encodeCursor({ sort: 'tvl', order: 'desc', value: 1_500, id: 'p01\u0000' })}`, 'query.cursor'],
+    ])('?%s (a NUL byte) is a 400 naming %s', async (params, field) => {
+      const { status, body } = await getJson(app, `/v2/query/protocols?${params}`);
+      expect({ status, body }).toEqual({ status: 400, body: { code: 'BAD_REQUEST', field, message: `${field}: must not contain NUL bytes` } });
+    });
   });
 
   describe('GET /v2/aggregate/tvl', () => {

@@ -170,7 +170,7 @@ describe.each(['pglite', 'postgres'] as const)('DefiLlama TVL endpoints on %s', 
 
   it('lists a protocol known only from its points under its slug', async () => {
     await insertTvl(t.db, [{ protocol: 'fresh-protocol', chain: 'ethereum', at: T, tvl: 5 }]);
-    const protocols = (await getJson(app, '/protocols')).body as Array<{ slug: string; name: string; chains: string[]; category: string | null }>;
-    expect(protocols.find((p) => p.slug === 'fresh-protocol')).toMatchObject({ name: 'fresh-protocol', chains: ['Ethereum'], category: null });
+    const protocols = (await getJson(app, '/protocols')).body as Array<{ slug: string; name: string; chains: string[]; category: string }>;
+    expect(protocols.find((p) => p.slug === 'fresh-protocol')).toMatchObject({ name: 'fresh-protocol', chains: ['Ethereum'], category: '' });
   });
 });

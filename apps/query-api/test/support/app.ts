@@ -1,5 +1,6 @@
 import type { Database } from '@defi-realtime/db';
 import { Health, createApiApp, createLogger, type ApiApp } from '@defi-realtime/runtime';
+import { MAX_PARAM_LENGTH } from '../../src/http/app';
 import { registerRoutes } from '../../src/routes';
 
 /**
@@ -8,7 +9,7 @@ import { registerRoutes } from '../../src/routes';
  */
 export async function routesApp(db: Database, nowMs: number): Promise<ApiApp> {
   const logger = createLogger('query-api-test', 'silent');
-  const app = await createApiApp({ logger, health: new Health(), maxParamLength: 8_192, openapi: { title: 'query-api test', version: '0.0.0' } });
+  const app = await createApiApp({ logger, health: new Health(), maxParamLength: MAX_PARAM_LENGTH, openapi: { title: 'query-api test', version: '0.0.0' } });
   registerRoutes(app, { db, logger, now: () => nowMs });
   await app.ready();
   return app;

@@ -15,7 +15,7 @@ export const LlamaProtocols = z.array(
     chain: z.string(),
     slug: z.string(),
     url: z.string(),
-    logo: z.string().nullable(),
+    logo: z.string().optional(),
     gecko_id: z.string().nullable(),
     tvl: z.number(),
     chainTvls: z.record(z.string(), z.number()),

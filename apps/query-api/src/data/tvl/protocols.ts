@@ -16,7 +16,11 @@ export interface ProtocolMetaRow {
   metadata: Record<string, unknown>;
 }
 
-/** DefiLlama's metadata fields of a protocol, from our row (nulls where we know nothing). */
+/**
+ * DefiLlama's metadata fields of a protocol, from our row. What we do not know is typed as
+ * DefiLlama's SDK (@defillama/api) declares it: `logo` left out, `chain`, `category` and
+ * `url` '', `symbol` '-', and null only where the SDK allows null.
+ */
 export interface DefiLlamaProtocolMeta {
   id: string;
   name: string;
@@ -24,11 +28,11 @@ export interface DefiLlamaProtocolMeta {
   symbol: string;
   url: string;
   description: string;
-  chain: string | null;
-  logo: string | null;
+  chain: string;
+  logo?: string;
   gecko_id: string | null;
   cmcId: string | null;
-  category: string | null;
+  category: string;
   chains: string[];
   twitter: string | null;
   listedAt?: number;
@@ -101,11 +105,11 @@ export function protocolMeta(row: ProtocolMetaRow, chainTvls: Record<string, num
     symbol: row.symbol ?? '-',
     url: row.url ?? '',
     description: stringOr(meta.description, ''),
-    chain: chains.length === 1 ? chains[0]! : chains.length > 1 ? 'Multi-Chain' : null,
-    logo: row.logo,
+    chain: chains.length === 1 ? chains[0]! : chains.length > 1 ? 'Multi-Chain' : '',
+    ...(row.logo === null ? {} : { logo: row.logo }),
     gecko_id: row.gecko_id,
     cmcId: stringOr(meta.cmcId, null),
-    category: row.category,
+    category: row.category ?? '',
     chains,
     twitter: stringOr(meta.twitter, null),
     ...(row.listed_at ? { listedAt: unixSeconds(row.listed_at) } : {}),

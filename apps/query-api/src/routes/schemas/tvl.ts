@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
-// DefiLlama's TVL answers (api.llama.fi), as we serve them. Fields we have no data for are
-// null (or empty arrays), never invented.
+// DefiLlama's TVL answers (api.llama.fi), as we serve them, typed as DefiLlama's own SDK
+// (@defillama/api) declares them: a field we have no data for is left out when the SDK
+// declares it optional, null only where the SDK allows null, '' where it requires a
+// string, an empty array where it requires a list; never invented.
 
 const nullableNumber = z.number().nullable();
 
@@ -12,11 +14,11 @@ const ProtocolMetaShape = {
   symbol: z.string().meta({ description: "'-' when the protocol has no token" }),
   url: z.string(),
   description: z.string(),
-  chain: z.string().nullable().meta({ description: "The only chain, or 'Multi-Chain'" }),
-  logo: z.string().nullable(),
+  chain: z.string().meta({ description: "The only chain, 'Multi-Chain', or '' when no chain is known" }),
+  logo: z.string().optional().meta({ description: 'Absent when unknown' }),
   gecko_id: z.string().nullable(),
   cmcId: z.string().nullable(),
-  category: z.string().nullable(),
+  category: z.string().meta({ description: "'' when unknown" }),
   chains: z.array(z.string()).meta({ description: 'Display names, largest TVL first' }),
   twitter: z.string().nullable(),
   listedAt: z.number().optional().meta({ description: 'Unix seconds' }),
@@ -35,13 +37,17 @@ export const ProtocolListSchema = z.array(
 );
 
 const TvlSeriesSchema = z.array(z.object({ date: z.number().meta({ description: 'Unix seconds, 00:00 UTC' }), totalLiquidityUSD: z.number() }));
+/** DefiLlama's per-token balances; we keep no token breakdowns, so always empty. */
+const TokenSeriesSchema = z
+  .array(z.object({ date: z.number(), tokens: z.record(z.string(), z.number()) }))
+  .meta({ description: 'Always empty: token breakdowns are not kept' });
 
 export const ProtocolDetailSchema = z.object({
   ...ProtocolMetaShape,
   tvl: TvlSeriesSchema,
-  tokensInUsd: z.array(z.unknown()),
-  tokens: z.array(z.unknown()),
-  chainTvls: z.record(z.string(), z.object({ tvl: TvlSeriesSchema, tokensInUsd: z.array(z.unknown()), tokens: z.array(z.unknown()) })),
+  tokensInUsd: TokenSeriesSchema,
+  tokens: TokenSeriesSchema,
+  chainTvls: z.record(z.string(), z.object({ tvl: TvlSeriesSchema, tokensInUsd: TokenSeriesSchema, tokens: TokenSeriesSchema })),
   currentChainTvls: z.record(z.string(), z.number()),
 });
 
