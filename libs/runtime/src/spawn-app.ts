@@ -18,16 +18,21 @@ export interface AppProcess {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<void>;
 }
 
+/** Loaded into every app process: it stops when this process is gone (see the file). */
+const EXIT_WITH_PARENT = resolve(__dirname, 'exit-with-parent.ts');
+
 /**
  * Start `apps/<app>/src/main.ts` (through tsx) with `env` on a free port; resolves once it
- * logged `<app> listening`. For tests and benchmarks that need real processes: SIGKILL,
- * SIGTERM drains, a client library that may not import apps. The child is killed if this
- * process exits first.
+ * logged `<app> listening`, and kills it (SIGKILL) when that takes longer than `timeoutMs`
+ * (the default allows for a busy machine: tsx compiles the app at start). For tests and
+ * benchmarks that need real processes: SIGKILL, SIGTERM drains, a client library that may
+ * not import apps. The child is killed if this process exits first, and stops by itself
+ * if this process is killed.
  */
-export function spawnApp(app: string, env: Record<string, string>, timeoutMs = 30_000): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, `apps/${app}/src/main.ts`)], {
+export function spawnApp(app: string, env: Record<string, string>, timeoutMs = 60_000): Promise<AppProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', EXIT_WITH_PARENT, resolve(ROOT, `apps/${app}/src/main.ts`)], {
     env: { ...process.env, NODE_OPTIONS: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     cwd: ROOT,
   });
   const orphan = () => child.kill('SIGKILL');
