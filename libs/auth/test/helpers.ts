@@ -60,7 +60,7 @@ export function runKeysCli(args: string[], env: Record<string, string | undefine
     execFile(
       process.execPath,
       ['--import', 'tsx', KEYS_CLI, ...args],
-      { cwd: path.join(__dirname, '..'), env: { ...inherited, ...env }, timeout: 20_000 },
+      { cwd: path.join(__dirname, '..'), env: { ...inherited, ...env }, timeout: 60_000, killSignal: 'SIGKILL' },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
         resolve({ code, stdout, stderr });

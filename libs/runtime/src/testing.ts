@@ -5,11 +5,13 @@ import type { RunningApp } from './main';
 import { closeAfterEach } from './test-resources';
 
 /**
- * The budget of a test that starts an app (in this process or as a child process): enough
- * for a busy machine, where tsx compiling an app or PGlite migrating can take tens of
- * seconds. Everything else keeps the preset's short default.
+ * The budget of a test or hook that starts an app (in this process or as a child process)
+ * or an embedded PGlite: enough for a busy machine, where tsx compiling an app or PGlite
+ * initialising and migrating took over 60 s on two cores shared with other builds (1-15 s
+ * idle). A hook or test that starts several gives a multiple. Everything else keeps the
+ * preset's short default, so a test that hangs elsewhere still fails soon.
  */
-export const START_TEST_TIMEOUT_MS = 90_000;
+export const START_TEST_TIMEOUT_MS = 120_000;
 
 export interface ServiceUnderTest<C> {
   name: string;
