@@ -1,7 +1,7 @@
 import { suppressChangeNotifications } from '@defi-realtime/db';
 import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing';
 import { createLogger } from '@defi-realtime/runtime';
-import { eventually, sleep } from '@defi-realtime/runtime/testing';
+import { eventually, sleep, START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
 import { refreshReferenceValues, startReferenceRefresher } from '../../src/data';
 import { DAY, HOUR, insertPrices, insertTvl, upsertProtocols, upsertTokens } from '../support/rows';
 
@@ -14,7 +14,7 @@ describe.each(['pglite', 'postgres'] as const)('migration 002 on %s', (kind) => 
   beforeAll(async () => {
     t = await createTestDatabase(kind);
     await t.db.listen(`${t.db.schema}.data_changed`, (payload) => notifications.push((JSON.parse(payload) as { tags: string[] }).tags));
-  }, 60_000);
+  }, START_TEST_TIMEOUT_MS);
   afterAll(() => t?.cleanup());
 
   /**
