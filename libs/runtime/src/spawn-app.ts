@@ -18,8 +18,11 @@ export interface AppProcess {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<void>;
 }
 
-/** Loaded into every app process: it stops when this process is gone (see the file). */
-const EXIT_WITH_PARENT = resolve(__dirname, 'exit-with-parent.ts');
+/**
+ * A module to preload (`--import`, after tsx) into a child process a test starts, with an
+ * 'ipc' slot in its stdio: the child stops when the test process is gone, even killed.
+ */
+export const EXIT_WITH_PARENT = resolve(__dirname, 'exit-with-parent.ts');
 
 /**
  * Start `apps/<app>/src/main.ts` (through tsx) with `env` on a free port; resolves once it

@@ -77,7 +77,7 @@ function runToExit(file: string, args: string[], env: NodeJS.ProcessEnv, timeout
   });
 }
 
-export { spawnApp } from './spawn-app';
+export { EXIT_WITH_PARENT, spawnApp } from './spawn-app';
 export type { AppProcess } from './spawn-app';
 export { eventually, sleep, withTimeout } from './wait';
 export { closeAfterAll, closeAfterEach, TestResources } from './test-resources';
