@@ -20,12 +20,12 @@ interface Run {
   output: string;
 }
 
-/** Run one fixture file through Jest with a 1 s exit grace. */
+/** Run one fixture file through Jest with a 1 s exit grace, its output without colours. */
 function runFixture(name: string): Promise<Run> {
   const { NODE_OPTIONS: _ignored, ...env } = process.env;
   const args = [JEST, '--config', CONFIG, '--runInBand', '--ci', name];
   return new Promise((done) => {
-    execFile(process.execPath, args, { cwd: ROOT, env: { ...env, JEST_EXIT_GRACE_MS: '1000' }, timeout: START_TEST_TIMEOUT_MS - 10_000, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
+    execFile(process.execPath, args, { cwd: ROOT, env: { ...env, JEST_EXIT_GRACE_MS: '1000', FORCE_COLOR: '0' }, timeout: START_TEST_TIMEOUT_MS - 10_000, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
       done({ code, signal: error?.signal ?? null, output: `${stdout}${stderr}` });
     });
