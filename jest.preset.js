@@ -22,5 +22,9 @@ module.exports = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Short, so that a hung test fails soon; a test that starts an app or a process says so
+  // with its own budget (START_TEST_TIMEOUT_MS in @defi-realtime/runtime/testing).
   testTimeout: 20_000,
+  // A run that leaked a handle fails after a grace period instead of hanging (see the file).
+  globalTeardown: require.resolve('./jest.exit-guard.js'),
 };

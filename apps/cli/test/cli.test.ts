@@ -8,6 +8,7 @@ import { realpathSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
 import { CLI_BIN } from '../src/testing';
 import { cli, exitCode, spawnCli } from './support/cli';
 
@@ -121,12 +122,12 @@ describe('defi-realtime help and usage', () => {
   it('exits with 2 on a usage error, from the real executable', async () => {
     const process = spawnCli(['subscribe', 'prices', '--throttle', 'soon', '--api-key', 'drt_x']);
     try {
-      expect(await exitCode(process)).toBe(2);
+      expect(await exitCode(process, 60_000)).toBe(2);
       expect(process.stderr[0]).toBe('defi-realtime subscribe: --throttle expects a number, got "soon"');
     } finally {
       process.child.kill('SIGKILL');
     }
-  }, 20_000);
+  }, START_TEST_TIMEOUT_MS);
 
   it('refuses bad command lines with exit 2 and a message naming the problem', async () => {
     const cases: Array<[string[], RegExp]> = [

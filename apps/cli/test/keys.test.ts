@@ -1,6 +1,11 @@
 import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing';
 import { ApiKeyStore } from '@defi-realtime/auth';
+import { START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
 import { runKeysCli } from './support/cli';
+
+// Each test starts the CLI as child processes, each compiled by tsx at start: on a busy
+// machine that takes seconds per run, more than the default test budget.
+const CLI_TEST_TIMEOUT_MS = START_TEST_TIMEOUT_MS;
 
 // `defi-realtime keys`, the operator's command, run as a real child process against a
 // unique schema on the test PostgreSQL: the schema goes into DATABASE_URL as a connection
@@ -44,7 +49,7 @@ describe('keys CLI', () => {
     const all = await runKeysCli(['list', '--all', '--json'], env);
     expect(JSON.parse(all.stdout)).toEqual([expect.objectContaining({ name: 'alice', revokedAt: expect.any(String) })]);
     await store.flush();
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('exits 2 with a message on bad usage', async () => {
     const runs = await Promise.all([
@@ -65,7 +70,7 @@ describe('keys CLI', () => {
     expect(option).toMatch(/Unknown option '--bogus'/);
     expect(revoke).toMatch(/revoke takes exactly one <id\|prefix>/);
     expect(noDb).toMatch(/DATABASE_URL is not set[\s\S]*npm start[\s\S]*SEED_API_KEYS/);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('prints help for each command, and fails (1) to revoke a key that does not exist', async () => {
     const [main, create, list, revoke, missing] = await Promise.all([
@@ -80,5 +85,5 @@ describe('keys CLI', () => {
     expect(list.stdout).toMatch(/--all\s+include revoked keys/);
     expect(revoke.stdout).toMatch(/within 10 s/);
     expect(missing).toMatchObject({ code: 1, stderr: expect.stringMatching(/No API key matches "drt_nosuchkey"/) });
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 });

@@ -6,6 +6,7 @@ import { createQueue, type Queue, type QueueEntry } from '@defi-realtime/queue';
 import { closeRedis, createKeys, createRedis, type RedisClient } from '@defi-realtime/redis';
 import { cleanupPrefix, redisUrlForTests, requireRedis } from '@defi-realtime/redis/testing';
 import { createLogger } from '@defi-realtime/runtime';
+import { closeAfterEach } from '@defi-realtime/runtime/testing';
 import { loadConfig, start, type RunningEventProcessor } from '../src';
 
 const TOKEN = 'test-ingest-token-0123456789';
@@ -29,6 +30,7 @@ describe('the events feed', () => {
   let admin: RedisClient;
   let prefix: string;
   const cleanups: Array<() => Promise<unknown>> = [];
+  const apps = closeAfterEach();
 
   beforeAll(async () => {
     await requireRedis(redisUrl);
@@ -49,9 +51,8 @@ describe('the events feed', () => {
 
   async function startApp(env: Record<string, string>, deps: { queue?: Queue } = {}): Promise<RunningEventProcessor> {
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', INGEST_TOKEN: TOKEN, POSTGRES_CHANGES: 'false', ...env });
-    const app = await start(config, { logger, db: database.db, ...deps });
-    cleanups.push(() => app.close());
-    return app;
+    // Registered before the start is awaited: closed even if it completes after a timed-out test.
+    return apps.add(start(config, { logger, db: database.db, ...deps }), (app) => app.close());
   }
   async function redisQueue(): Promise<Queue> {
     const queue = await createQueue({ redisUrl, prefix });

@@ -5,7 +5,7 @@ import { EventEnvelopeSchema } from '@defi-realtime/protocol';
 import { createRedis } from '@defi-realtime/redis';
 import { cleanupPrefix, redisUrlForTests, requireRedis } from '@defi-realtime/redis/testing';
 import { createLogger } from '@defi-realtime/runtime';
-import { eventually, sleep } from '@defi-realtime/runtime/testing';
+import { closeAfterAll, closeAfterEach, eventually, sleep, START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
 import { randomBytes } from 'node:crypto';
 import { loadConfig, start, type RunningEventProcessor } from '../src';
 import { Simulator } from '../src/sources/simulator';
@@ -24,21 +24,29 @@ describe('event processor on real Redis and PostgreSQL', () => {
     received.set(channel, []);
     await engine.subscribe(channel, (event) => received.get(channel)!.push(event));
   };
+  /** Publish a marker to `channel` and wait for it: delivery is in order, so whatever the processor published there before has arrived too. */
+  const drained = async (channel: string) => {
+    const marker = `"marker-${randomBytes(4).toString('hex')}"`;
+    await engine.publish(channel, marker);
+    await eventually(() => expect(received.get(channel)!.some((e) => e.payload === marker)).toBe(true));
+    received.set(channel, received.get(channel)!.filter((e) => e.payload !== marker));
+  };
   const ingest = (body: unknown, token = TOKEN) =>
     fetch(`${processor.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
 
+  const started = closeAfterAll();
   beforeAll(async () => {
     await requireRedis(redisUrl);
     database = await createTestDatabase('postgres');
     engine = new RedisEngine({ redis: redisUrl, prefix });
     await engine.start();
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', REDIS_URL: redisUrl, REDIS_PREFIX: prefix, INGEST_TOKEN: TOKEN });
-    processor = await start(config, { logger: createLogger('test', 'silent'), db: database.db });
+    processor = await started.add(start(config, { logger: createLogger('test', 'silent'), db: database.db }), (p) => p.close());
     await listen('token:coingecko:ethereum');
     await listen('chain:bsc:prices');
     await listen('tvl');
     await listen('token:coingecko:bq');
-  }, 60_000);
+  }, START_TEST_TIMEOUT_MS);
 
   afterAll(async () => {
     await processor.close();
@@ -59,7 +67,7 @@ describe('event processor on real Redis and PostgreSQL', () => {
     expect(event.type).toBe('price_update');
     expect(event.data).toMatchObject({ tokenId: 'coingecko:ethereum', price: 3100, previousPrice: 3000 });
     expect((event.data as { changePercent: number }).changePercent).toBeCloseTo(3.33, 2);
-    await sleep(100);
+    await drained('chain:bsc:prices');
     expect(received.get('chain:bsc:prices')).toHaveLength(0);
   });
 
@@ -68,7 +76,7 @@ describe('event processor on real Redis and PostgreSQL', () => {
     const before = received.get('token:coingecko:ethereum')!.length;
     expect(await (await ingest({ prices: [record] })).json()).toMatchObject({ events: 1, duplicates: 0 });
     expect(await (await ingest({ prices: [record] })).json()).toMatchObject({ events: 0, duplicates: 1 });
-    await sleep(200);
+    await drained('token:coingecko:ethereum');
     expect(received.get('token:coingecko:ethereum')!.length - before).toBe(1);
   });
 
@@ -194,6 +202,8 @@ describe('event processor on real Redis and PostgreSQL', () => {
 });
 
 describe('rows inserted into PostgreSQL by another pipeline', () => {
+  const started = closeAfterEach();
+
   it('are streamed as events', async () => {
     const redisUrl = redisUrlForTests();
     const prefix = `t_ep_${randomBytes(4).toString('hex')}`;
@@ -201,7 +211,7 @@ describe('rows inserted into PostgreSQL by another pipeline', () => {
     const engine = new RedisEngine({ redis: redisUrl, prefix });
     await engine.start();
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', REDIS_URL: redisUrl, REDIS_PREFIX: prefix });
-    const processor = await start(config, { logger: createLogger('test', 'silent'), db: database.db });
+    const processor = await started.add(start(config, { logger: createLogger('test', 'silent'), db: database.db }), (p) => p.close());
     const got: ChannelEvent[] = [];
     await engine.subscribe('token:coingecko:solana', (e) => got.push(e));
     try {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing';
 import { PROTOCOLS, TOKENS } from '@defi-realtime/fixtures';
 import { createLogger } from '@defi-realtime/runtime';
+import { START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
 import { DefiLlamaPoller } from '../src/sources/defillama-poller';
 import { Simulator } from '../src/sources/simulator';
 import { ReferenceWriter } from '../src/storage/reference-writer';
@@ -16,7 +17,7 @@ describe.each(['pglite', 'postgres'] as const)('reference data on %s', (kind) =>
   beforeAll(async () => {
     t = await createTestDatabase(kind);
     writer = new ReferenceWriter(t.db);
-  }, 60_000);
+  }, START_TEST_TIMEOUT_MS);
   afterAll(() => t?.cleanup());
 
   const protocol = async (id: string) =>

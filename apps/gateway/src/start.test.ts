@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { describeServiceBasics, runMainSync } from '@defi-realtime/runtime/testing';
+import { describeServiceBasics, runMainToExit, START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
 import { loadConfig, start } from './index';
 
 describeServiceBasics({
@@ -10,8 +10,8 @@ describeServiceBasics({
   checks: ['database', 'engine'],
 });
 
-it('refuses conflicting or unparsable variables at start-up with exit code 2, naming each', () => {
-  const result = runMainSync(resolve(__dirname, 'main.ts'), {
+it('refuses conflicting or unparsable variables at start-up with exit code 2, naming each', async () => {
+  const result = await runMainToExit(resolve(__dirname, 'main.ts'), {
     GATEWAY_WORKERS: '4',
     REDIS_URL: '',
     HISTORY_TTL_MS: '60000',
@@ -25,4 +25,4 @@ it('refuses conflicting or unparsable variables at start-up with exit code 2, na
   expect(result.stderr).toMatch(/TIER_LIMITS: .*free\.maxConnections: unknown/);
   expect(result.stderr).toMatch(/SEED_API_KEYS: list entry 1 .*unknown tier "gold"/);
   expect(result.stderr).not.toContain('a'.repeat(32)); // a list of keys is a secret
-});
+}, START_TEST_TIMEOUT_MS);

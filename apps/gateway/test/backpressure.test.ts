@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { metric, open, protocolEvent, sessionSaved, startGateway, withTimeout, type TestGateway } from './helpers';
+import { closeAfterAll, metric, open, protocolEvent, sessionSaved, START_TEST_TIMEOUT_MS, startGateway, withTimeout, type TestGateway } from './helpers';
 
 // One client that stops reading must not hold up the others or grow the server's memory.
 
@@ -10,16 +10,16 @@ const BATCH = 200;
 const MAX_EVENTS = 30_000;
 
 let t: TestGateway;
+const started = closeAfterAll();
 beforeAll(async () => {
-  t = await startGateway({
+  t = await started.add(startGateway({
     SLOW_CONSUMER_BYTES: String(SLOW_CONSUMER_BYTES),
     // Keep every event of this test replayable, so resume can be checked for gaps.
     HISTORY_SIZE: String(MAX_EVENTS * 2),
     RECOVERY_MAX_EVENTS: String(MAX_EVENTS * 2),
-  });
-});
+  }), (g) => g.cleanup());
+}, START_TEST_TIMEOUT_MS);
 afterEach(() => t.closeClients());
-afterAll(() => t?.cleanup());
 
 /** A client that only counts data messages and checks they come without a gap. */
 function countingClient(url: string): Promise<{ count: () => number; gaps: () => number; close: () => void }> {

@@ -6,7 +6,7 @@ export interface GatewayProcess extends AppProcess {
 }
 
 /** Start the gateway as one process (GATEWAY_WORKERS=1) with this environment. */
-export async function spawnGateway(env: Record<string, string>, timeoutMs = 30_000): Promise<GatewayProcess> {
+export async function spawnGateway(env: Record<string, string>, timeoutMs?: number): Promise<GatewayProcess> {
   const app = await spawnApp('gateway', { GATEWAY_WORKERS: '1', ...env }, timeoutMs);
   const listening = app.logs.find((l) => l.msg === 'gateway listening')!;
   return { ...app, nodeId: String(listening.nodeId) };

@@ -1,7 +1,7 @@
 import { generateApiKey } from '@defi-realtime/auth';
 import { SignJWT } from 'jose';
 import { loadConfig } from '../src';
-import { eventually, startGateway, TestClient, type TestGateway } from './helpers';
+import { closeAfterAll, eventually, START_TEST_TIMEOUT_MS, startGateway, TestClient, type TestGateway } from './helpers';
 
 // How a client gets in (or is refused) at the WebSocket handshake and right after it.
 
@@ -9,16 +9,16 @@ const JWT_SECRET = 'an-hs256-test-secret-of-32-bytes-or-more';
 const AUTH_TIMEOUT_MS = 800;
 
 let t: TestGateway;
+const started = closeAfterAll();
 beforeAll(async () => {
-  t = await startGateway({
+  t = await started.add(startGateway({
     JWT_SECRET,
     AUTH_TIMEOUT_MS: String(AUTH_TIMEOUT_MS),
     TIER_LIMITS: JSON.stringify({ free: { maxConnectionsPerKey: 2 } }),
     // Every test here connects from 127.0.0.1: keep the per-IP limit out of the way.
     IP_CONNECTIONS_PER_MINUTE: '1000',
-  });
-});
-afterAll(() => t?.cleanup());
+  }), (g) => g.cleanup());
+}, START_TEST_TIMEOUT_MS);
 
 function token(claims: Record<string, unknown>, expiresIn = '5m'): Promise<string> {
   return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('user-42').setIssuedAt().setExpirationTime(expiresIn).sign(new TextEncoder().encode(JWT_SECRET));
@@ -123,10 +123,10 @@ describe('handshake', () => {
 
 describe('handshake with ALLOWED_ORIGINS', () => {
   let o: TestGateway;
+  const started = closeAfterAll();
   beforeAll(async () => {
-    o = await startGateway({ ALLOWED_ORIGINS: 'https://app.example.com, https://dash.example.com' });
-  });
-  afterAll(() => o?.cleanup());
+    o = await started.add(startGateway({ ALLOWED_ORIGINS: 'https://app.example.com, https://dash.example.com' }), (g) => g.cleanup());
+  }, START_TEST_TIMEOUT_MS);
 
   it('refuses a browser from another origin with 403 and accepts an allowed one', async () => {
     const refusal = await TestClient.refused(o.url, { apiKey: o.keys.pro, ws: { origin: 'https://evil.example.net' } });
@@ -139,10 +139,10 @@ describe('handshake with ALLOWED_ORIGINS', () => {
 
 describe('handshake with a per-IP connection limit', () => {
   let l: TestGateway;
+  const started = closeAfterAll();
   beforeAll(async () => {
-    l = await startGateway({ IP_CONNECTIONS_PER_MINUTE: '3' });
-  });
-  afterAll(() => l?.cleanup());
+    l = await started.add(startGateway({ IP_CONNECTIONS_PER_MINUTE: '3' }), (g) => g.cleanup());
+  }, START_TEST_TIMEOUT_MS);
 
   it('refuses new connections past IP_CONNECTIONS_PER_MINUTE with 429 RATE_LIMITED and Retry-After', async () => {
     const opened = [];

@@ -11,6 +11,7 @@ import { loadConfig, REALTIME_PATH, start, type RunningGateway } from '../src';
 import { eventually, TestClient, type ConnectOptions, type Message } from './client';
 
 export * from './client';
+export { closeAfterAll, closeAfterEach, START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
 export * from '@defi-realtime/fixtures';
 
 /** Three seeded keys: two owners on the free tier, one on pro. */
@@ -75,11 +76,16 @@ export async function startGateway(env: NodeJS.ProcessEnv = {}): Promise<TestGat
       ...overrides,
     });
     const gateway = await start(config, { logger: createLogger('gateway-test', 'silent'), db: database.db });
+    // A start that completes after the teardown (its test timed out) is closed at once.
+    if (tornDown) await gateway.close();
     gateways.push(gateway);
     return { gateway, url: wsUrl(gateway.url) };
   };
 
-  const teardown = async () => {
+  // Once only: a hook and the test itself may both clean up.
+  let tornDown: Promise<void> | undefined;
+  const teardown = () => (tornDown ??= closeAll());
+  const closeAll = async () => {
     await Promise.all([...clients].map((c) => c.close()));
     for (const gateway of gateways.reverse()) await gateway.close().catch(() => undefined);
     await publisher.close();

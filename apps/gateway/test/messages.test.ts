@@ -1,13 +1,13 @@
-import { priceEvent, startGateway, TestClient, type TestGateway } from './helpers';
+import { closeAfterAll, priceEvent, START_TEST_TIMEOUT_MS, startGateway, TestClient, type TestGateway } from './helpers';
 
 // What a client sees for each kind of message it sends, good or bad.
 
 let t: TestGateway;
+const started = closeAfterAll();
 beforeAll(async () => {
   // Small free-tier limits so the limit tests need only a few messages; the pro key keeps the defaults.
-  t = await startGateway({ TIER_LIMITS: JSON.stringify({ free: { maxChannelsPerConnection: 3, subscriptionChangesPerMinute: 3 } }) });
-});
-afterAll(() => t?.cleanup());
+  t = await started.add(startGateway({ TIER_LIMITS: JSON.stringify({ free: { maxChannelsPerConnection: 3, subscriptionChangesPerMinute: 3 } }) }), (g) => g.cleanup());
+}, START_TEST_TIMEOUT_MS);
 
 describe('client messages', () => {
   it('answers malformed JSON with BAD_REQUEST and keeps the connection working', async () => {

@@ -1,15 +1,15 @@
-import { priceEvent, sessionSaved, startGateway, type Message, type TestClient, type TestGateway } from './helpers';
+import { closeAfterAll, priceEvent, sessionSaved, START_TEST_TIMEOUT_MS, startGateway, type Message, type TestClient, type TestGateway } from './helpers';
 
 // Catching up after a disconnect: `since` positions and `resume` tokens.
 
 const BNB = 'bsc:0xbb4cdb9cbd36b01bd1cbaebf2de08d9173bc095c';
 
 let t: TestGateway;
+const started = closeAfterAll();
 beforeAll(async () => {
-  t = await startGateway();
-});
+  t = await started.add(startGateway(), (g) => g.cleanup());
+}, START_TEST_TIMEOUT_MS);
 afterEach(() => t.closeClients());
-afterAll(() => t?.cleanup());
 
 /** Close a client and wait until the gateway has saved its session for `resume`. */
 async function disconnect(client: TestClient, resumeToken: string): Promise<void> {

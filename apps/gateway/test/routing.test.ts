@@ -1,4 +1,4 @@
-import { alertEvent, priceEvent, protocolEvent, seededOwner, sleep, startGateway, tvlEvent, type Message, type TestClient, type TestGateway } from './helpers';
+import { closeAfterAll, alertEvent, priceEvent, protocolEvent, seededOwner, sleep, START_TEST_TIMEOUT_MS, startGateway, tvlEvent, type Message, type TestClient, type TestGateway } from './helpers';
 
 // Which published events reach which subscriber, and in what form.
 
@@ -6,11 +6,11 @@ const ARB = 'arbitrum:0x912ce59144191c1204e64559fe8253a0e49e6548';
 const BNB = 'bsc:0xbb4cdb9cbd36b01bd1cbaebf2de08d9173bc095c';
 
 let t: TestGateway;
+const started = closeAfterAll();
 beforeAll(async () => {
-  t = await startGateway();
-});
+  t = await started.add(startGateway(), (g) => g.cleanup());
+}, START_TEST_TIMEOUT_MS);
 afterEach(() => t.closeClients());
-afterAll(() => t?.cleanup());
 
 const price = (m: Message) => m.data.price as number;
 

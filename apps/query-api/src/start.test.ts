@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing
 import { closeRedis, createRedis, type RedisClient } from '@defi-realtime/redis';
 import { cleanupPrefix, redisUrlForTests, requireRedis, uniquePrefix } from '@defi-realtime/redis/testing';
 import { createLogger } from '@defi-realtime/runtime';
-import { describeServiceBasics, eventually, runMainSync } from '@defi-realtime/runtime/testing';
+import { closeAfterEach, describeServiceBasics, eventually, runMainToExit, START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
 import { loadConfig, start, type RunningQueryApi } from './index';
 
 describeServiceBasics({
@@ -18,14 +18,13 @@ describe('query-api started with PostgreSQL and Redis', () => {
   let tdb: TestDatabase;
   let redis: RedisClient;
   let prefix: string;
-  const running: RunningQueryApi[] = [];
+  const apps = closeAfterEach();
   const TOKEN = 'coingecko:start-test-coin';
 
   const startApp = async (env: Record<string, string> = {}) => {
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', REDIS_URL: redisUrlForTests(), REDIS_PREFIX: prefix, REFERENCE_REFRESH_MS: '0', ...env });
-    const app = await start(config, { logger: createLogger('query-api', 'silent'), db: tdb.db, redis });
-    running.push(app);
-    return app;
+    // Registered before the start is awaited: closed even if it completes after a timed-out test.
+    return apps.add(start(config, { logger: createLogger('query-api', 'silent'), db: tdb.db, redis }), (app) => app.close());
   };
   const insertPrice = (price: number) =>
     tdb.db.query('INSERT INTO price_points (token_id, ts, price, source) VALUES ($1, $2, $3, $4)', [TOKEN, new Date(), price, 'test']);
@@ -39,7 +38,6 @@ describe('query-api started with PostgreSQL and Redis', () => {
     await insertPrice(1.5);
   });
   afterAll(async () => {
-    for (const app of running) await app.close();
     await cleanupPrefix(redis, prefix);
     await closeRedis(redis);
     await tdb.cleanup();
@@ -89,8 +87,8 @@ describe('query-api started with PostgreSQL and Redis', () => {
   });
 });
 
-it('refuses unparsable tier limits at start-up with exit code 2, naming the variable', () => {
-  const result = runMainSync(resolve(__dirname, 'main.ts'), { TIER_LIMITS: '{"free":' });
+it('refuses unparsable tier limits at start-up with exit code 2, naming the variable', async () => {
+  const result = await runMainToExit(resolve(__dirname, 'main.ts'), { TIER_LIMITS: '{"free":' });
   expect(result.status).toBe(2);
   expect(result.stderr).toMatch(/TIER_LIMITS: Invalid tier limits: not JSON/);
-});
+}, START_TEST_TIMEOUT_MS);

@@ -4,7 +4,7 @@ import { ApiKeyStore, Authenticator, AuthError, DEFAULT_TIER_LIMITS, hashApiKey,
 import { countingDb, fixedKey, waitUntil } from './helpers';
 
 // PGlite compiles its WASM at start (seconds): one instance for the whole file.
-const START_TIMEOUT_MS = 60_000;
+const START_TIMEOUT_MS = 120_000;
 
 describe.each<DatabaseKind>(['pglite', 'postgres'])('ApiKeyStore on %s', (kind) => {
   let testDb: TestDatabase | undefined;

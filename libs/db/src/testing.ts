@@ -16,8 +16,9 @@ export function databaseUrlForTests(env: NodeJS.ProcessEnv = process.env): strin
 /**
  * Resolve when PostgreSQL answers at `url`, else reject within about `timeoutMs` with an
  * Error naming the URL and how to start a server: tests fail clearly, never hang or skip.
+ * A server that is down refuses at once; the timeout is for one too busy to answer soon.
  */
-export async function requirePostgres(url: string = databaseUrlForTests(), timeoutMs = 3_000): Promise<void> {
+export async function requirePostgres(url: string = databaseUrlForTests(), timeoutMs = 10_000): Promise<void> {
   assertPostgresUrl(url);
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   client.on('error', () => undefined); // the failure is reported by connect() below

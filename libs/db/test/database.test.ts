@@ -10,7 +10,7 @@ import { schemaTests } from './contract/schema';
 import { uniqueSuffix } from './helpers';
 
 // PGlite compiles its WASM on start (seconds): one instance for the whole file.
-const START_TIMEOUT_MS = 60_000;
+const START_TIMEOUT_MS = 120_000;
 
 describe.each<DatabaseKind>(['pglite', 'postgres'])('Database on %s', (kind) => {
   let testDb: TestDatabase | undefined;

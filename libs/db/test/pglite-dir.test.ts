@@ -4,8 +4,9 @@ import path from 'node:path';
 import { createDatabase } from '../src/create-database';
 import { migrate } from '../src/migrate';
 
-// Two PGlite starts (a few seconds each), so this lives in its own file and runs in parallel.
-jest.setTimeout(60_000);
+// Two PGlite starts (a few seconds each, over a minute on a busy machine), so this lives
+// in its own file and runs in parallel.
+jest.setTimeout(240_000);
 
 describe('PGlite with a data directory', () => {
   let dir = '';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { redisUrlForTests, requireRedis } from '@defi-realtime/redis/testing';
 import { createEngine } from '../src/create-engine';
 import { MemoryEngine } from '../src/memory/memory-engine';
@@ -16,7 +17,7 @@ describe('createEngine', () => {
 
   it('starts a RedisEngine with a Redis URL', async () => {
     await requireRedis();
-    const engine = await createEngine({ redisUrl: redisUrlForTests(), prefix: 't-create-engine', nodeId: 'r1' });
+    const engine = await createEngine({ redisUrl: redisUrlForTests(), prefix: `t-create-engine-${randomBytes(4).toString('hex')}`, nodeId: 'r1' });
     try {
       expect(engine).toBeInstanceOf(RedisEngine);
       expect(await engine.nodes()).toContain('r1');

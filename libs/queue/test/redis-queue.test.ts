@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { closeRedis, createKeys, createRedis, type RedisClient } from '@defi-realtime/redis';
 import { cleanupPrefix, redisUrlForTests, requireRedis, uniquePrefix } from '@defi-realtime/redis/testing';
-import { eventually, sleep, withTimeout } from '@defi-realtime/runtime/testing';
+import { EXIT_WITH_PARENT, eventually, sleep, START_TEST_TIMEOUT_MS, withTimeout } from '@defi-realtime/runtime/testing';
 import { runConsumer } from '../src/consumer/run-consumer';
 import { createQueue } from '../src/create-queue';
 import type { Queue } from '../src/queue';
@@ -89,15 +89,15 @@ describe('RedisQueue on Redis', () => {
     await producer.ensureGroup('jobs', 'workers');
     const first = await producer.add('jobs', payloads(20));
 
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, 'fixtures/crashing-consumer.ts')], {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', EXIT_WITH_PARENT, resolve(__dirname, 'fixtures/crashing-consumer.ts')], {
       env: { ...process.env, NODE_OPTIONS: '', REDIS_URL: url, QUEUE_PREFIX: prefix, STREAM: 'jobs', GROUP: 'workers', CONSUMER: 'doomed' },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
     const exited = new Promise((done) => child.once('exit', done));
     try {
       const took = await withTimeout(
         new Promise<string[]>((done) => createInterface({ input: child.stdout! }).once('line', (line) => done((JSON.parse(line) as { took: string[] }).took))),
-        30_000,
+        START_TEST_TIMEOUT_MS - 30_000,
         'the child consumer to take a batch',
       );
       expect(took).toEqual(first);
@@ -131,5 +131,5 @@ describe('RedisQueue on Redis', () => {
     } finally {
       await survivor.stop();
     }
-  }, 60_000);
+  }, START_TEST_TIMEOUT_MS);
 });

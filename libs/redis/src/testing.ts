@@ -14,8 +14,11 @@ export function redisUrlForTests(): string {
   return process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 }
 
-/** Ping Redis once (about 2 s at most); throw an Error naming the URL and how to start Redis. */
-export async function requireRedis(url: string = redisUrlForTests(), timeoutMs = 2_000): Promise<void> {
+/**
+ * Ping Redis once (10 s at most: a busy machine can take seconds to answer; a server that is
+ * down refuses at once); throw an Error naming the URL and how to start Redis.
+ */
+export async function requireRedis(url: string = redisUrlForTests(), timeoutMs = 10_000): Promise<void> {
   // No ready check: ioredis, disconnected during its INFO ready check, leaves a 2 s timer
   // behind (jest would not exit at once); the PING below checks readiness anyway.
   const client = createRedisWith(

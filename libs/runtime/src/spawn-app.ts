@@ -19,15 +19,24 @@ export interface AppProcess {
 }
 
 /**
- * Start `apps/<app>/src/main.ts` (through tsx) with `env` on a free port; resolves once it
- * logged `<app> listening`. For tests and benchmarks that need real processes: SIGKILL,
- * SIGTERM drains, a client library that may not import apps. The child is killed if this
- * process exits first.
+ * A module to preload (`--import`, after tsx) into a child process a test starts, with an
+ * 'ipc' slot in its stdio: the child stops when the test process is gone, even killed.
  */
-export function spawnApp(app: string, env: Record<string, string>, timeoutMs = 30_000): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, `apps/${app}/src/main.ts`)], {
+export const EXIT_WITH_PARENT = resolve(__dirname, 'exit-with-parent.ts');
+
+/**
+ * Start `apps/<app>/src/main.ts` (through tsx) with `env` on a free port; resolves once it
+ * logged `<app> listening`, and kills it (SIGKILL) when that takes longer than `timeoutMs`
+ * (the default allows for a busy machine, where tsx compiling the app at start can take
+ * most of a minute, and stays under START_TEST_TIMEOUT_MS so the test sees why). For tests and
+ * benchmarks that need real processes: SIGKILL, SIGTERM drains, a client library that may
+ * not import apps. The child is killed if this process exits first, and stops by itself
+ * if this process is killed.
+ */
+export function spawnApp(app: string, env: Record<string, string>, timeoutMs = 90_000): Promise<AppProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', EXIT_WITH_PARENT, resolve(ROOT, `apps/${app}/src/main.ts`)], {
     env: { ...process.env, NODE_OPTIONS: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     cwd: ROOT,
   });
   const orphan = () => child.kill('SIGKILL');

@@ -14,7 +14,7 @@ import { createDatabase, type Database } from '@defi-realtime/db';
 import { databaseUrlForTests, requirePostgres } from '@defi-realtime/db/testing';
 import { createRedis } from '@defi-realtime/redis';
 import { cleanupPrefix, redisUrlForTests, requireRedis } from '@defi-realtime/redis/testing';
-import { eventually, sleep, spawnApp, type AppProcess } from '@defi-realtime/runtime/testing';
+import { closeAfterAll, eventually, sleep, spawnApp, START_TEST_TIMEOUT_MS, type AppProcess } from '@defi-realtime/runtime/testing';
 import WebSocket from 'ws';
 
 const TOKEN = `e2e-${randomBytes(12).toString('hex')}`;
@@ -79,6 +79,7 @@ describe('ingest -> event processor -> alert engine -> WebSocket and webhook', (
     expect(res.status).toBe(200);
   };
 
+  const started = closeAfterAll();
   beforeAll(async () => {
     await requireRedis(redisUrl);
     const databaseUrl = databaseUrlForTests();
@@ -103,11 +104,11 @@ describe('ingest -> event processor -> alert engine -> WebSocket and webhook', (
       LOG_LEVEL: 'info',
     };
     // The gateway migrates the empty schema first; the others then find it ready.
-    gateway = await spawnApp('gateway', { ...env, GATEWAY_WORKERS: '1' });
+    gateway = await started.add(spawnApp('gateway', { ...env, GATEWAY_WORKERS: '1' }), (app) => app.stop());
     // The receiver listens on loopback, which the SSRF guard refuses unless allowed.
-    alerts = await spawnApp('alert-engine', { ...env, WEBHOOK_ALLOW_PRIVATE: 'true', ALERT_EVAL_BLOCK_MS: '200' });
-    processor = await spawnApp('event-processor', { ...env, INGEST_TOKEN: TOKEN });
-  }, 120_000);
+    alerts = await started.add(spawnApp('alert-engine', { ...env, WEBHOOK_ALLOW_PRIVATE: 'true', ALERT_EVAL_BLOCK_MS: '200' }), (app) => app.stop());
+    processor = await started.add(spawnApp('event-processor', { ...env, INGEST_TOKEN: TOKEN }), (app) => app.stop());
+  }, 3 * START_TEST_TIMEOUT_MS);
 
   afterAll(async () => {
     for (const ws of sockets) ws.close();

@@ -9,7 +9,7 @@ import { createDatabase, type Database } from '@defi-realtime/db';
 import { databaseUrlForTests, requirePostgres } from '@defi-realtime/db/testing';
 import { createRedis } from '@defi-realtime/redis';
 import { cleanupPrefix, redisUrlForTests, requireRedis } from '@defi-realtime/redis/testing';
-import { sleep, spawnApp, type AppProcess } from '@defi-realtime/runtime/testing';
+import { closeAfterAll, eventually, sleep, spawnApp, START_TEST_TIMEOUT_MS, type AppProcess } from '@defi-realtime/runtime/testing';
 import WebSocket from 'ws';
 
 const TOKEN = `e2e-${randomBytes(12).toString('hex')}`;
@@ -46,6 +46,7 @@ describe('ingest -> event processor -> engine -> gateway -> WebSocket', () => {
   };
   const updates = (s: Subscriber) => s.messages.filter((m) => m.type === 'price_update');
 
+  const started = closeAfterAll();
   beforeAll(async () => {
     await requireRedis(redisUrl);
     const databaseUrl = databaseUrlForTests();
@@ -53,9 +54,9 @@ describe('ingest -> event processor -> engine -> gateway -> WebSocket', () => {
     db = await createDatabase({ url: databaseUrl, schema: prefix });
     const env = { REDIS_URL: redisUrl, REDIS_PREFIX: prefix, DATABASE_URL: `${databaseUrl}?options=${encodeURIComponent(`-c search_path=${prefix}`)}`, LOG_LEVEL: 'warn' };
     // The gateway migrates the (empty) schema first; the processor then finds it ready.
-    gateway = await spawnApp('gateway', { ...env, LOG_LEVEL: 'info', GATEWAY_WORKERS: '1', SEED_API_KEYS: `${apiKey}:pro` });
-    processor = await spawnApp('event-processor', { ...env, LOG_LEVEL: 'info', INGEST_TOKEN: TOKEN });
-  }, 90_000);
+    gateway = await started.add(spawnApp('gateway', { ...env, LOG_LEVEL: 'info', GATEWAY_WORKERS: '1', SEED_API_KEYS: `${apiKey}:pro` }), (app) => app.stop());
+    processor = await started.add(spawnApp('event-processor', { ...env, LOG_LEVEL: 'info', INGEST_TOKEN: TOKEN }), (app) => app.stop());
+  }, 2 * START_TEST_TIMEOUT_MS);
 
   afterAll(async () => {
     for (const s of subscribers) s.ws.close();
@@ -76,8 +77,9 @@ describe('ingest -> event processor -> engine -> gateway -> WebSocket', () => {
     expect(await ingest({ prices: [{ tokenId: 'coingecko:ethereum', symbol: 'ETH', chain: 'ethereum', price: 3100, timestamp: t + 1_000 }] })).toMatchObject({ events: 1 });
     const deadline = Date.now() + 5_000;
     while (updates(eth).length === 0 && Date.now() < deadline) await sleep(10);
-    await sleep(200);
-    expect(updates(eth)).toHaveLength(1);
+    // A later price, published behind the first: once it is in, a second copy of the first would be too.
+    expect(await ingest({ prices: [{ tokenId: 'coingecko:ethereum', symbol: 'ETH', chain: 'ethereum', price: 3200, timestamp: t + 2_000 }] })).toMatchObject({ events: 1 });
+    await eventually(() => expect(updates(eth).map((u) => u.data!.price)).toEqual([3100, 3200]));
     const data = updates(eth)[0]!.data!;
     expect(data).toMatchObject({ tokenId: 'coingecko:ethereum', price: 3100, previousPrice: 3000 });
     expect(Math.round((data.changePercent as number) * 100) / 100).toBe(3.33);
@@ -90,7 +92,9 @@ describe('ingest -> event processor -> engine -> gateway -> WebSocket', () => {
     const record = { tokenId: 'coingecko:ethereum', price: 3300, timestamp: Date.now() + 10_000 };
     expect(await ingest({ prices: [record] })).toMatchObject({ events: 1, duplicates: 0 });
     expect(await ingest({ prices: [record] })).toMatchObject({ events: 0, duplicates: 1 });
-    await sleep(500);
-    expect(updates(eth).length - before).toBe(1);
+    // A later price, published behind them: once it is in, a second copy of the record would be too.
+    expect(await ingest({ prices: [{ ...record, price: 3400, timestamp: record.timestamp + 1_000 }] })).toMatchObject({ events: 1 });
+    await eventually(() => expect(updates(eth).at(-1)?.data?.price).toBe(3400));
+    expect(updates(eth).slice(before).map((u) => u.data!.price)).toEqual([3300, 3400]);
   });
 });

@@ -3,18 +3,19 @@
  * ports that are not the defaults, printing commands that reach this gateway; a bad
  * variable stops it at once with exit code 2 naming the variable.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { eventually, withTimeout } from '@defi-realtime/runtime/testing';
+import { eventually, runMainToExit, START_TEST_TIMEOUT_MS, withTimeout } from '@defi-realtime/runtime/testing';
 
 const ROOT = resolve(__dirname, '../../..');
 const START = resolve(ROOT, 'tools/scripts/start.ts');
 // Embedded defaults whatever the test runner's environment says (empty means unset).
 const EMBEDDED = { NODE_OPTIONS: '', REDIS_URL: '', DATABASE_URL: '' };
 
+/** `npm start` that must refuse its configuration: run to its end. */
 function npmStart(env: Record<string, string>) {
-  return spawnSync(process.execPath, ['--import', 'tsx', START], { cwd: ROOT, env: { ...process.env, ...EMBEDDED, ...env }, encoding: 'utf8', timeout: 30_000 });
+  return runMainToExit(START, { ...EMBEDDED, ...env });
 }
 
 function freePort(): Promise<number> {
@@ -28,19 +29,19 @@ function freePort(): Promise<number> {
 }
 
 describe('npm start', () => {
-  it('stops with exit code 2 naming a bad variable of its own', () => {
-    const result = npmStart({ GATEWAY_PORT: 'eighty' });
+  it('stops with exit code 2 naming a bad variable of its own', async () => {
+    const result = await npmStart({ GATEWAY_PORT: 'eighty' });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('Invalid configuration for npm start');
     expect(result.stderr).toMatch(/GATEWAY_PORT: expected a port number/);
-  });
+  }, START_TEST_TIMEOUT_MS);
 
-  it("stops with exit code 2 naming an app's conflicting variables, before opening anything", () => {
-    const result = npmStart({ EVENTS_STREAM: 'off' });
+  it("stops with exit code 2 naming an app's conflicting variables, before opening anything", async () => {
+    const result = await npmStart({ EVENTS_STREAM: 'off' });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('Invalid configuration for alert-engine');
     expect(result.stderr).toMatch(/EVENTS_STREAM: off leaves rule evaluation without events/);
-  });
+  }, START_TEST_TIMEOUT_MS);
 
   it('on other ports, prints every app and commands that reach its gateway, and stops on Ctrl-C', async () => {
     const ports = { GATEWAY_PORT: await freePort(), QUERY_API_PORT: await freePort(), ALERT_ENGINE_PORT: await freePort(), EVENT_PROCESSOR_PORT: await freePort() };

@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing';
 import type { DatabaseKind } from '@defi-realtime/db';
+import { START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
 import type { StoredChannel } from '../rules/stored-rule';
 import { DeliveryStore } from './delivery-store';
 import { deliveriesOf, insertRule, newOwner, newSecret, notification } from './test-support/harness';
@@ -11,9 +12,9 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('DeliveryStore on %s', (kind
   beforeAll(async () => {
     tdb = await createTestDatabase(kind);
     store = new DeliveryStore(tdb.db);
-  }, 30_000);
+  }, START_TEST_TIMEOUT_MS);
   afterAll(async () => {
-    await tdb.cleanup();
+    await tdb?.cleanup();
   });
 
   const secret = newSecret();

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing';
-import { eventually, sleep } from '@defi-realtime/runtime/testing';
-import { deliveriesOf, insertRule, newOwner, notification, startHarness } from './test-support/harness';
+import { eventually } from '@defi-realtime/runtime/testing';
+import { deliveriesOf, insertRule, metricValue, newOwner, notification, startHarness } from './test-support/harness';
 
 interface ReceivedMail {
   from: string;
@@ -84,7 +84,8 @@ describe('email delivery through a real SMTP server', () => {
       const n = notification(ruleId, owner);
       await h.append(n, n);
       await eventually(async () => expect((await deliveriesOf(tdb.db, ruleId))[0]?.status).toBe('succeeded'));
-      await sleep(200);
+      // The second copy handled, and the delivery final: a second message, if any, was sent by now.
+      await eventually(async () => expect(await metricValue(h.registry, 'alert_outbox_entries_total', { outcome: 'duplicate' })).toBe(1));
       const sent = mails.filter((m) => m.to.includes('erin@example.com'));
       expect(sent).toHaveLength(1);
       const [mail] = sent;

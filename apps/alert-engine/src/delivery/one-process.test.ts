@@ -4,7 +4,7 @@ import { createEngine } from '@defi-realtime/engine';
 import { userAlertsChannel } from '@defi-realtime/protocol';
 import { createQueue, STREAMS } from '@defi-realtime/queue';
 import { createLogger } from '@defi-realtime/runtime';
-import { eventually, sleep } from '@defi-realtime/runtime/testing';
+import { eventually, START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
 import { startDelivery } from './start-delivery';
 import { FAST, deliveriesOf, insertRule, newOwner, newSecret, notification } from './test-support/harness';
 import { startReceiver } from './test-support/receiver';
@@ -15,9 +15,9 @@ let tdb: TestDatabase;
 
 beforeAll(async () => {
   tdb = await createTestDatabase('pglite');
-}, 30_000);
+}, START_TEST_TIMEOUT_MS);
 afterAll(async () => {
-  await tdb.cleanup();
+  await tdb?.cleanup();
 });
 
 it('delivers by webhook (with a retry) and WebSocket on PGlite, the memory queue and the memory engine', async () => {
@@ -28,8 +28,9 @@ it('delivers by webhook (with a retry) and WebSocket on PGlite, the memory queue
   const owner = newOwner('solo');
   const received: string[] = [];
   await engine.subscribe(userAlertsChannel(owner), (e) => received.push(e.payload));
+  const metrics = new Registry();
   const delivery = await startDelivery(
-    { db: tdb.db, engine, queue, logger: createLogger('one-process', 'silent'), metrics: new Registry() },
+    { db: tdb.db, engine, queue, logger: createLogger('one-process', 'silent'), metrics },
     FAST,
   );
   try {
@@ -40,7 +41,8 @@ it('delivers by webhook (with a retry) and WebSocket on PGlite, the memory queue
       ['websocket', 'succeeded', 1],
       ['webhook', 'succeeded', 2],
     ]));
-    await sleep(200);
+    // The second copy handled (counted as a duplicate) and both deliveries final: nothing more is sent.
+    await eventually(async () => expect(await metrics.getSingleMetricAsString('alert_outbox_entries_total')).toMatch(/outcome="duplicate"\} 1$/m));
     expect(received).toHaveLength(1);
     expect(hook.requests).toHaveLength(2);
     expect(hook.requests.every((r) => r.verified)).toBe(true);

@@ -45,7 +45,8 @@ describe('webhook delivery (Standard Webhooks, real HTTP receiver)', () => {
     await h.append(n, n);
 
     await eventually(async () => expect((await deliveriesOf(tdb.db, ruleId))[0]?.status).toBe('succeeded'));
-    await sleep(300); // a second delivery, if any, would land now
+    // The second copy handled, and the delivery final: a second request, if any, was sent by now.
+    await eventually(async () => expect(await metricValue(h.registry, 'alert_outbox_entries_total', { outcome: 'duplicate' })).toBe(1));
     expect(hook.requests).toHaveLength(1);
     const [request] = hook.requests;
     expect(request?.verified).toBe(true);
@@ -85,7 +86,7 @@ describe('webhook delivery (Standard Webhooks, real HTTP receiver)', () => {
     await h.append(notification(ruleId, owner));
 
     await eventually(async () => expect((await deliveriesOf(tdb.db, ruleId))[0]?.status).toBe('succeeded'));
-    await sleep(300);
+    await sleep(300); // several retry-loop periods (50 ms): time is what a final delivery must outlast
     expect(hook.requests).toHaveLength(4);
     expect(hook.requests.every((r) => r.verified)).toBe(true);
     const ids = new Set(hook.requests.map((r) => r.headers['webhook-id']));
@@ -107,7 +108,7 @@ describe('webhook delivery (Standard Webhooks, real HTTP receiver)', () => {
     await h.append(notification(ruleId, owner));
 
     await eventually(async () => expect((await deliveriesOf(tdb.db, ruleId))[0]?.status).toBe('dead'));
-    await sleep(300);
+    await sleep(300); // several retry-loop periods (50 ms): time is what a final delivery must outlast
     expect(hook.requests).toHaveLength(3);
     const [row] = await deliveriesOf(tdb.db, ruleId);
     expect(row).toMatchObject({ attempts: 3, last_status_code: 503, last_error: 'retries exhausted; last error: endpoint answered HTTP 503' });
@@ -135,7 +136,7 @@ describe('webhook delivery (Standard Webhooks, real HTTP receiver)', () => {
 
     await h.append(notification(ruleId, owner));
     await eventually(() => expect(alive.requests).toHaveLength(2));
-    await sleep(300);
+    // The second notification made no delivery for the disabled URL (the rows below), so nothing can reach it.
     expect(gone.requests).toHaveLength(1);
     const rows = await deliveriesOf(tdb.db, ruleId);
     expect(rows.map((r) => r.target)).toEqual([gone.url, alive.url, alive.url]);

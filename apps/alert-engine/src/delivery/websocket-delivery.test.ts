@@ -3,7 +3,7 @@ import { createEngine, type ChannelEvent, type Engine } from '@defi-realtime/eng
 import { AlertEventSchema, userAlertsChannel } from '@defi-realtime/protocol';
 import { cleanupPrefix, redisUrlForTests, requireRedis, uniquePrefix } from '@defi-realtime/redis/testing';
 import { closeRedis, createRedis } from '@defi-realtime/redis';
-import { eventually, sleep } from '@defi-realtime/runtime/testing';
+import { eventually } from '@defi-realtime/runtime/testing';
 import { deliveriesOf, insertRule, metricValue, newOwner, notification, startHarness } from './test-support/harness';
 
 let tdb: TestDatabase;
@@ -53,7 +53,8 @@ describe.each<EngineKind>(['memory', 'redis'])('websocket delivery on the %s eng
       await h.append(n, n);
 
       await eventually(() => expect(mine).toHaveLength(1));
-      await sleep(200);
+      // The second copy handled: a second publish, if any, was made by now.
+      await eventually(async () => expect(await metricValue(h.registry, 'alert_outbox_entries_total', { outcome: 'duplicate' })).toBe(1));
       expect(mine).toHaveLength(1);
       expect(theirs).toHaveLength(0);
       const envelope = AlertEventSchema.parse(JSON.parse(mine[0]?.payload ?? '{}'));

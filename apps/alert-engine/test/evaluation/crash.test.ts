@@ -6,7 +6,7 @@ import { createQueue, STREAMS, type Queue } from '@defi-realtime/queue';
 import { closeRedis, createRedis, type RedisClient } from '@defi-realtime/redis';
 import { cleanupPrefix, redisUrlForTests, requireRedis, uniquePrefix } from '@defi-realtime/redis/testing';
 import { createLogger } from '@defi-realtime/runtime';
-import { eventually, withTimeout } from '@defi-realtime/runtime/testing';
+import { EXIT_WITH_PARENT, eventually, START_TEST_TIMEOUT_MS, withTimeout } from '@defi-realtime/runtime/testing';
 import { notificationId } from '../../src/evaluation/notify';
 import { createStateStore, type RuleStateStore } from '../../src/evaluation/state-store';
 import { EVALUATION_GROUP, startEvaluation, type Evaluation } from '../../src/evaluation/worker';
@@ -24,9 +24,9 @@ interface WorkerProcess {
 
 /** Start test/evaluation/worker-process.ts (the real startEvaluation) as its own OS process. */
 function spawnWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, 'worker-process.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', EXIT_WITH_PARENT, resolve(__dirname, 'worker-process.ts')], {
     env: { ...process.env, NODE_OPTIONS: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const logs: Array<Record<string, unknown>> = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -108,12 +108,13 @@ describe.each(['read', 'commit'] as const)('a worker SIGKILLed mid-batch (paused
       ALERT_CLAIM_IDLE_MS: '60000',
       ALERT_RULES_RELOAD_MS: '0',
     });
-    // It has read the whole batch (pending on it), and at `commit` also committed it.
+    // It has read the whole batch (pending on it), and at `commit` also committed it (tsx
+    // compiles the worker at start: most of a minute on a busy machine).
     await eventually(async () => {
       expect(doomed!.logs.find((l) => l.msg === 'exited')).toBeUndefined();
       expect(await queue.pendingCount(STREAMS.events, EVALUATION_GROUP)).toBe(events.length);
       if (pauseAt === 'commit') expect(doomed!.logs.some((l) => l.msg === 'batch handled')).toBe(true);
-    }, 30_000);
+    }, START_TEST_TIMEOUT_MS - 30_000);
     expect((await outboxNotifications(queue)).map((n) => n.id).sort()).toEqual(pauseAt === 'commit' ? expected : []);
 
     doomed.child.kill('SIGKILL');
@@ -130,5 +131,5 @@ describe.each(['read', 'commit'] as const)('a worker SIGKILLed mid-batch (paused
       expect(await queue.pendingCount(STREAMS.events, EVALUATION_GROUP)).toBe(0);
     }, 10_000);
     expect((await outboxNotifications(queue)).map((n) => n.id).sort()).toEqual(expected);
-  });
+  }, START_TEST_TIMEOUT_MS);
 });

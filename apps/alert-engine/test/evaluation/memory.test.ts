@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing';
 import { createQueue, STREAMS, type Queue } from '@defi-realtime/queue';
 import { createLogger } from '@defi-realtime/runtime';
-import { eventually } from '@defi-realtime/runtime/testing';
+import { eventually, START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
 import { notificationId } from '../../src/evaluation/notify';
 import { createStateStore, type RuleStateStore } from '../../src/evaluation/state-store';
 import { startEvaluation, type Evaluation } from '../../src/evaluation/worker';
@@ -22,12 +22,12 @@ describe('evaluation in memory mode (memory queue and state, PGlite)', () => {
     t = await createTestDatabase('pglite');
     queue = await createQueue();
     states = await createStateStore({ queue });
-  }, 60_000); // PGlite compiles its WASM first: seconds, more on a busy machine
+  }, START_TEST_TIMEOUT_MS); // PGlite compiles its WASM first: seconds, more on a busy machine
   afterAll(async () => {
     await worker?.stop();
-    await states.close();
-    await queue.close();
-    await t.cleanup();
+    await states?.close();
+    await queue?.close();
+    await t?.cleanup();
   });
 
   it('fires level and window rules, follows rule changes, and never twice for a repeated event', async () => {

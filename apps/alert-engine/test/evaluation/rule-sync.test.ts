@@ -5,6 +5,9 @@ import { startRuleSync, type RuleSync } from '../../src/evaluation/rule-sync';
 import { insertRule } from './rules';
 
 const silent = { info: () => {}, warn: () => {}, error: () => {} };
+// How long a change may take to arrive: a notification is sub-second, but a busy machine
+// can delay it by seconds, and with no reload timer nothing else could bring it.
+const NOTIFIED_MS = 10_000;
 
 describe('startRuleSync (PostgreSQL)', () => {
   let t: TestDatabase;
@@ -35,23 +38,23 @@ describe('startRuleSync (PostgreSQL)', () => {
     expect([...index.ids()]).toEqual([on]);
   });
 
-  it('follows inserts, updates, disables and deletes made in PostgreSQL within a second', async () => {
+  it('follows inserts, updates, disables and deletes made in PostgreSQL, by notification (no reload timer)', async () => {
     await start();
     const id = await insertRule(t.db, { threshold: 4000 });
-    await eventually(() => expect(index.get(id)?.threshold).toBe(4000), 1_000);
+    await eventually(() => expect(index.get(id)?.threshold).toBe(4000), NOTIFIED_MS);
 
     await t.db.query("UPDATE alert_rules SET threshold = 4500, token_id = 'coingecko:bitcoin' WHERE id = $1", [id]);
-    await eventually(() => expect(index.tokenRules('coingecko:bitcoin')?.anyChain.map((r) => r.threshold)).toEqual([4500]), 1_000);
+    await eventually(() => expect(index.tokenRules('coingecko:bitcoin')?.anyChain.map((r) => r.threshold)).toEqual([4500]), NOTIFIED_MS);
     expect(index.tokenRules('coingecko:ethereum')).toBeUndefined();
 
     await t.db.query('UPDATE alert_rules SET enabled = false WHERE id = $1', [id]);
-    await eventually(() => expect(index.get(id)).toBeUndefined(), 1_000);
+    await eventually(() => expect(index.get(id)).toBeUndefined(), NOTIFIED_MS);
     expect(deleted).toEqual([]); // disabled, not deleted: its state stays
 
     await t.db.query('UPDATE alert_rules SET enabled = true WHERE id = $1', [id]);
-    await eventually(() => expect(index.get(id)).toBeDefined(), 1_000);
+    await eventually(() => expect(index.get(id)).toBeDefined(), NOTIFIED_MS);
     await t.db.query('DELETE FROM alert_rules WHERE id = $1', [id]);
-    await eventually(() => expect(deleted).toEqual([id]), 1_000);
+    await eventually(() => expect(deleted).toEqual([id]), NOTIFIED_MS);
     expect(index.size).toBe(0);
   });
 
@@ -61,7 +64,7 @@ describe('startRuleSync (PostgreSQL)', () => {
       `INSERT INTO alert_rules (owner, type, token_id, threshold, channels)
        SELECT 'bulk', 'price_above', 'coingecko:t' || (i % 50), i, '[{"type":"websocket"}]' FROM generate_series(1, 2500) i`,
     );
-    await eventually(() => expect(index.size).toBe(2_500), 5_000);
+    await eventually(() => expect(index.size).toBe(2_500), NOTIFIED_MS);
     expect(index.targets).toBe(50);
   });
 
@@ -75,11 +78,11 @@ describe('startRuleSync (PostgreSQL)', () => {
       );
       return rows[0]!.id;
     });
-    await eventually(() => expect(index.get(id)?.type).toBe('price_below'), 2_000);
+    await eventually(() => expect(index.get(id)?.type).toBe('price_below'), NOTIFIED_MS);
     await t.db.transaction(async (tx) => {
       await tx.query("SET LOCAL session_replication_role = 'replica'");
       await tx.query('DELETE FROM alert_rules WHERE id = $1', [id]);
     });
-    await eventually(() => expect(deleted).toEqual([id]), 2_000);
+    await eventually(() => expect(deleted).toEqual([id]), NOTIFIED_MS);
   });
 });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DatabaseKind } from '@defi-realtime/db';
 import { ALERT_RULE_DEFAULTS, ALERT_RULE_TYPES, ALERT_WINDOWS_MS } from '@defi-realtime/protocol';
+import { START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
 import { NotificationSchema } from '../../src/notifications/notification';
 import { AlertRuleViewSchema, loadRule, type AlertRuleView } from '../../src/rules';
 import { RuleHistorySchema, RuleListSchema } from '../../src/rules/route-schemas';
@@ -21,7 +22,7 @@ export function describeRulesApi(kind: DatabaseKind): void {
       api = await startRulesApi(kind);
       alice = (await api.key('pro')).key;
       bob = (await api.key('free')).key;
-    }, 60_000);
+    }, START_TEST_TIMEOUT_MS);
     afterAll(async () => api?.cleanup());
 
     const create = async (key: string, body: object): Promise<AlertRuleView> => {

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { suppressChangeNotifications } from '@defi-realtime/db';
 import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing';
 import { createLogger } from '@defi-realtime/runtime';
-import { eventually, sleep } from '@defi-realtime/runtime/testing';
+import { eventually, START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
 import { refreshReferenceValues, startReferenceRefresher } from '../../src/data';
 import { DAY, HOUR, insertPrices, insertTvl, upsertProtocols, upsertTokens } from '../support/rows';
 
@@ -14,23 +15,31 @@ describe.each(['pglite', 'postgres'] as const)('migration 002 on %s', (kind) => 
   beforeAll(async () => {
     t = await createTestDatabase(kind);
     await t.db.listen(`${t.db.schema}.data_changed`, (payload) => notifications.push((JSON.parse(payload) as { tags: string[] }).tags));
-  }, 60_000);
+  }, START_TEST_TIMEOUT_MS);
   afterAll(() => t?.cleanup());
 
   /**
+   * Notify a marker and wait for it (then forget it): notifications arrive in commit order,
+   * so every one of an earlier statement has arrived too.
+   */
+  async function drained(): Promise<void> {
+    const marker = `marker:${randomUUID()}`;
+    await t.db.query('SELECT pg_notify($1, $2)', [`${t.db.schema}.data_changed`, JSON.stringify({ tags: [marker] })]);
+    await eventually(() => expect(notifications.some((tags) => tags.includes(marker))).toBe(true));
+    notifications.splice(notifications.findIndex((tags) => tags.includes(marker)), 1);
+  }
+
+  /**
    * The tag lists `action` announces, once `count` have arrived. Notifications of earlier
-   * statements may still be on their way (LISTEN is another connection): wait for a quiet
-   * moment first, so none of them is taken for this action's.
+   * statements may still be on their way (LISTEN is another connection): drained first, so
+   * none of them is taken for this action's, and after, so the assertions see anything more.
    */
   async function announced(action: () => Promise<unknown>, count = 1): Promise<string[][]> {
-    for (let seen = -1; seen !== notifications.length; ) {
-      seen = notifications.length;
-      await sleep(100);
-    }
+    await drained();
     const from = notifications.length;
     await action();
     await eventually(() => expect(notifications.length - from).toBeGreaterThanOrEqual(count));
-    await sleep(50); // anything more would be a bug the assertions below should see
+    await drained();
     return notifications.slice(from);
   }
 

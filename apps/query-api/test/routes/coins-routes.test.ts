@@ -5,6 +5,7 @@ import type { ApiApp } from '@defi-realtime/runtime';
 import { getJson, routesApp } from '../support/app';
 import { LlamaChart, LlamaPercentage, LlamaPrices } from '../support/defillama-shapes';
 import { DAY, HOUR, insertPrices, upsertTokens } from '../support/rows';
+import { START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
 
 const T = Date.UTC(2025, 0, 15, 12, 0, 0);
 const sec = (ms: number) => ms / 1000;
@@ -34,7 +35,7 @@ describe.each(['pglite', 'postgres'] as const)('DefiLlama coins endpoints on %s'
       { token: 'coingecko:no-metadata', at: T, price: 1.5 },
     ]);
     app = await routesApp(t.db, T);
-  }, 60_000);
+  }, START_TEST_TIMEOUT_MS);
   afterAll(async () => {
     await app?.close();
     await t?.cleanup();

@@ -4,6 +4,7 @@ import { encodeCursor, refreshReferenceValues } from '../../src/data';
 import { ProtocolQueryAnswerSchema } from '../../src/routes/schemas/advanced';
 import { getJson, routesApp } from '../support/app';
 import { DAY, insertPrices, insertTvl, upsertProtocols, upsertTokens, type TvlPoint } from '../support/rows';
+import { START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
 
 const T = Date.UTC(2025, 0, 15, 12, 0, 0);
 const CATEGORIES = ['Dexs', 'Lending', 'Yield'];
@@ -71,7 +72,7 @@ describe.each(['pglite', 'postgres'] as const)('advanced queries on %s', (kind) 
     ]);
     await refreshReferenceValues(t.db);
     app = await routesApp(t.db, T);
-  }, 60_000);
+  }, START_TEST_TIMEOUT_MS);
   afterAll(async () => {
     await app?.close();
     await t?.cleanup();

@@ -4,6 +4,7 @@ import { refreshReferenceValues } from '../../src/data';
 import { getJson, routesApp } from '../support/app';
 import { LlamaChains, LlamaHistoricalChainTvl, LlamaProtocol, LlamaProtocols, LlamaTvl } from '../support/defillama-shapes';
 import { DAY, HOUR, insertTvl, upsertProtocols } from '../support/rows';
+import { START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
 
 const T = Date.UTC(2025, 0, 15, 12, 0, 0);
 const JAN13 = Date.UTC(2025, 0, 13) / 1000;
@@ -41,7 +42,7 @@ describe.each(['pglite', 'postgres'] as const)('DefiLlama TVL endpoints on %s', 
     ]);
     await refreshReferenceValues(t.db);
     app = await routesApp(t.db, T);
-  }, 60_000);
+  }, START_TEST_TIMEOUT_MS);
   afterAll(async () => {
     await app?.close();
     await t?.cleanup();

@@ -1,3 +1,4 @@
+import { closeAfterAll, START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
 import { engineContract } from '../engine.contract';
 import { redisHarness, type HarnessFactory } from '../harness';
 import { startCluster, type TestCluster } from './start-cluster';
@@ -9,13 +10,11 @@ import { startCluster, type TestCluster } from './start-cluster';
  */
 let cluster: TestCluster | undefined;
 
+// Three redis-server processes: stopped even if they finish starting after the hook timed out.
+const started = closeAfterAll();
 beforeAll(async () => {
-  cluster = await startCluster();
-}, 60_000);
-
-afterAll(async () => {
-  await cluster?.stop();
-});
+  cluster = await started.add(startCluster(), (c) => c.stop());
+}, START_TEST_TIMEOUT_MS);
 
 const onCluster: HarnessFactory = () => {
   if (!cluster) throw new Error('the test cluster did not start');

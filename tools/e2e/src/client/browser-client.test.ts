@@ -6,20 +6,19 @@ import { WebSocket } from 'ws';
 import { RealtimeClient, SubscriptionState, type Update } from '@defi-realtime/client/browser';
 import { createEnvironment, type TestEnvironment } from './support/environment';
 import { priceEvent } from './support/events';
-import { eventually } from './support/wait';
+import { closeAfterAll, eventually, START_TEST_TIMEOUT_MS } from './support/wait';
 
 describe('the browser client against a gateway', () => {
   let env: TestEnvironment;
   let client: RealtimeClient | undefined;
 
+  const started = closeAfterAll();
   beforeAll(async () => {
-    env = await createEnvironment();
-  }, 60_000);
-
-  afterAll(async () => {
-    await client?.close();
-    await env?.cleanup();
-  }, 30_000);
+    env = await started.add(createEnvironment(), async (e) => {
+      await client?.close();
+      await e.cleanup();
+    });
+  }, START_TEST_TIMEOUT_MS);
 
   it('subscribes and receives over a WHATWG WebSocket (onopen/onmessage/onclose)', async () => {
     client = new RealtimeClient({ url: env.gateway.httpUrl, apiKey: env.key, WebSocket });

@@ -6,7 +6,7 @@ import type { DataMessage } from '@defi-realtime/client';
 import { exitCode, spawnCli, type CliProcess } from '@defi-realtime/cli/testing';
 import { createEnvironment, type TestEnvironment } from './support/environment';
 import { priceEvent } from './support/events';
-import { eventually } from './support/wait';
+import { closeAfterAll, eventually, START_TEST_TIMEOUT_MS } from './support/wait';
 
 describe('defi-realtime subscribe (child process, real gateway)', () => {
   let env: TestEnvironment;
@@ -16,17 +16,16 @@ describe('defi-realtime subscribe (child process, real gateway)', () => {
     running.push(process);
     return process;
   };
-  const subscribed = (process: CliProcess) => eventually(() => process.stderr.some((l) => l.startsWith('subscribed:')), `"subscribed" on stderr (stderr: ${process.stderr.join(' | ')})`, 15_000);
+  const subscribed = (process: CliProcess) => eventually(() => process.stderr.some((l) => l.startsWith('subscribed:')), `"subscribed" on stderr (stderr: ${process.stderr.join(' | ')})`, 60_000);
 
+  const started = closeAfterAll();
   beforeAll(async () => {
-    env = await createEnvironment();
-  }, 60_000);
-
-  afterAll(async () => {
-    for (const process of running) process.child.kill('SIGKILL');
-    await Promise.all(running.map((p) => p.exited));
-    await env?.cleanup();
-  }, 30_000);
+    env = await started.add(createEnvironment(), async (e) => {
+      for (const process of running) process.child.kill('SIGKILL');
+      await Promise.all(running.map((p) => p.exited));
+      await e.cleanup();
+    });
+  }, START_TEST_TIMEOUT_MS);
 
   it('--json prints one parseable JSON line per update, and Ctrl-C ends it with 0', async () => {
     const process = start(['token:coingecko:ethereum', '--json']);
@@ -42,7 +41,7 @@ describe('defi-realtime subscribe (child process, real gateway)', () => {
     process.child.kill('SIGINT');
     expect(await exitCode(process)).toBe(0);
     expect(process.stderr[0]).toBe(`connecting to ${env.gateway.wsUrl}`);
-  }, 30_000);
+  }, START_TEST_TIMEOUT_MS);
 
   it('prints a readable line per update, applies --filter, and exits after --count', async () => {
     const process = start(['prices', '--filter', 'token=coingecko:ethereum', '--count', '2']);
@@ -54,7 +53,7 @@ describe('defi-realtime subscribe (child process, real gateway)', () => {
     expect(process.stdout).toHaveLength(2);
     expect(process.stdout[0]).toMatch(/^\d\d:\d\d:\d\d price_update prices ETH 3,100\.00 \(\+3\.33%\)$/);
     expect(process.stdout[1]).toMatch(/^\d\d:\d\d:\d\d price_update prices ETH 0\.5 \(-50\.00%\)$/);
-  }, 30_000);
+  }, START_TEST_TIMEOUT_MS);
 
   it('reports a gateway restart on stderr and keeps printing without a gap', async () => {
     const process = start(['token:coingecko:ethereum', '--json']);
@@ -72,11 +71,11 @@ describe('defi-realtime subscribe (child process, real gateway)', () => {
     expect(process.stderr).toContain('recovered token:coingecko:ethereum (via since): nothing missed');
     process.child.kill('SIGTERM');
     expect(await exitCode(process)).toBe(0);
-  }, 40_000);
+  }, 2 * START_TEST_TIMEOUT_MS);
 
   it('exits with 1 and says why when the key is refused', async () => {
     const process = start(['prices'], { DEFI_REALTIME_API_KEY: 'drt_00000000000000000000000000000000' });
-    expect(await exitCode(process, 15_000)).toBe(1);
+    expect(await exitCode(process, 60_000)).toBe(1);
     expect(process.stderr.join('\n')).toMatch(/failed: UNAUTHORIZED/);
-  }, 30_000);
+  }, START_TEST_TIMEOUT_MS);
 });

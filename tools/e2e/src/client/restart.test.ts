@@ -6,7 +6,7 @@ import { ConnectionState, RealtimeClient, SubscriptionState } from '@defi-realti
 import { createEnvironment, type TestEnvironment } from './support/environment';
 import { priceEvent } from './support/events';
 import { range, record } from './support/recorder';
-import { eventually, nextEvent, sleep } from './support/wait';
+import { closeAfterAll, closeAfterEach, eventually, nextEvent, sleep, START_TEST_TIMEOUT_MS } from './support/wait';
 
 const FAST_RECONNECT = { minReconnectDelayMs: 50, maxReconnectDelayMs: 400 };
 
@@ -32,14 +32,15 @@ describe('RealtimeClient across gateway restarts', () => {
     return { client, subscription, recorder: record(client, subscription) };
   };
 
+  const started = closeAfterAll();
   beforeAll(async () => {
-    env = await createEnvironment();
-  }, 60_000);
+    env = await started.add(createEnvironment(), async (e) => {
+      await Promise.all(clients.map((c) => c.close()));
+      await e.cleanup();
+    });
+  }, START_TEST_TIMEOUT_MS);
 
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await env?.cleanup();
-  }, 30_000);
+  const pumps = closeAfterEach();
 
   it('SIGKILL mid-stream: reconnects and gets every event published meanwhile, in order, once (since)', async () => {
     const { client, subscription, recorder } = await open();
@@ -56,19 +57,25 @@ describe('RealtimeClient across gateway restarts', () => {
         await sleep(5);
       }
     })();
+    // Stopped even when the test fails: it must not publish into a closed environment.
+    void pumps.add(Promise.resolve(), async () => {
+      pumping = false;
+      await pump;
+    });
     await eventually(() => recorder.prices('prices').length >= 5, 'the first prices');
-    const recovering = nextEvent(subscription, 'recovered', undefined, 20_000);
+    const recovering = nextEvent(subscription, 'recovered', undefined, START_TEST_TIMEOUT_MS);
     await env.restartGateway('SIGKILL', async () => {
       down = true;
-      await sleep(500);
+      await eventually(() => whileDown >= 20, 'twenty prices published while the gateway is down');
       down = false;
     });
     const recovered = await recovering;
-    await sleep(200);
+    const atRecovery = published.length;
+    await eventually(() => published.length >= atRecovery + 20, 'twenty prices published after the recovery');
     pumping = false;
     await pump;
-    await eventually(() => recorder.prices('token:coingecko:ethereum').length >= published.length, 'every price on both channels', 15_000);
-    await sleep(300); // a duplicate would arrive now
+    // Delivery is in order: once the last price is in, a duplicate or a stray one would be too.
+    await eventually(() => ['prices', 'token:coingecko:ethereum'].every((c) => recorder.prices(c).at(-1) === published.at(-1)), 'the last price on both channels', 15_000);
 
     expect(whileDown).toBeGreaterThanOrEqual(20);
     for (const channel of ['prices', 'token:coingecko:ethereum']) {
@@ -82,7 +89,7 @@ describe('RealtimeClient across gateway restarts', () => {
     expect(recorder.states).toContain(ConnectionState.Reconnecting);
     expect(client.state).toBe(ConnectionState.Connected);
     expect(subscription.state).toBe(SubscriptionState.Subscribed);
-  }, 60_000);
+  }, 2 * START_TEST_TIMEOUT_MS);
 
   it('SIGTERM (drain, 1001): comes back through resume and replays what was missed', async () => {
     const { subscription, recorder } = await open();
@@ -90,20 +97,20 @@ describe('RealtimeClient across gateway restarts', () => {
     await eventually(() => recorder.prices('prices').length === 3, 'the first three prices');
 
     let during: number[] = [];
-    const recovering = nextEvent(subscription, 'recovered', undefined, 20_000);
+    const recovering = nextEvent(subscription, 'recovered', undefined, START_TEST_TIMEOUT_MS);
     await env.restartGateway('SIGTERM', async () => {
       during = await publishPrices(10);
     });
     const recovered = await recovering;
     const after = await publishPrices(2);
     const all = [...before, ...during, ...after];
-    await eventually(() => recorder.prices('token:coingecko:ethereum').length >= all.length, 'every price', 15_000);
-    await sleep(300);
+    // Delivery is in order: once the last price is in, a duplicate or a stray one would be too.
+    await eventually(() => ['prices', 'token:coingecko:ethereum'].every((c) => recorder.prices(c).at(-1) === all.at(-1)), 'the last price on both channels', 15_000);
 
     expect(recovered).toEqual({ recovered: true, reason: 'resume', channels: { prices: true, 'token:coingecko:ethereum': true } });
     expect(recorder.disconnects[0]?.error).toMatchObject({ code: 'GOING_AWAY', closeCode: 1001 });
     for (const channel of ['prices', 'token:coingecko:ethereum']) expect(recorder.prices(channel)).toEqual(all);
-  }, 60_000);
+  }, 2 * START_TEST_TIMEOUT_MS);
 
   it('SIGTERM, but the resume record is gone: RESUME_FAILED, then since from its own positions; nothing lost', async () => {
     const { client, subscription, recorder } = await open();
@@ -112,8 +119,8 @@ describe('RealtimeClient across gateway restarts', () => {
 
     let during: number[] = [];
     let forgotten = 0;
-    const recovering = nextEvent(subscription, 'recovered', undefined, 20_000);
-    const refused = nextEvent(client, 'error', (e) => e.code === 'RESUME_FAILED', 20_000);
+    const recovering = nextEvent(subscription, 'recovered', undefined, START_TEST_TIMEOUT_MS);
+    const refused = nextEvent(client, 'error', (e) => e.code === 'RESUME_FAILED', START_TEST_TIMEOUT_MS);
     await env.restartGateway('SIGTERM', async () => {
       forgotten = await env.forgetResumeRecords();
       during = await publishPrices(10);
@@ -123,17 +130,17 @@ describe('RealtimeClient across gateway restarts', () => {
     const recovered = await recovering;
     const after = await publishPrices(2);
     const all = [...before, ...during, ...after];
-    await eventually(() => recorder.prices('token:coingecko:ethereum').length >= all.length, 'every price', 15_000);
-    await sleep(300);
+    // Delivery is in order: once the last price is in, a duplicate or a stray one would be too.
+    await eventually(() => ['prices', 'token:coingecko:ethereum'].every((c) => recorder.prices(c).at(-1) === all.at(-1)), 'the last price on both channels', 15_000);
 
     expect(recovered).toEqual({ recovered: true, reason: 'since', channels: { prices: true, 'token:coingecko:ethereum': true } });
     for (const channel of ['prices', 'token:coingecko:ethereum']) expect(recorder.prices(channel)).toEqual(all);
-  }, 60_000);
+  }, 2 * START_TEST_TIMEOUT_MS);
 
   it('a revoked key stops reconnecting and fails with UNAUTHORIZED', async () => {
     await Promise.all(clients.splice(0).map((c) => c.close())); // one client, so the gateway's log counts its attempts
     const { client, subscription } = await open();
-    const failed = nextEvent(client, 'state', (s) => s.new === ConnectionState.Failed, 20_000);
+    const failed = nextEvent(client, 'state', (s) => s.new === ConnectionState.Failed, START_TEST_TIMEOUT_MS);
     const loop = (async () => {
       for await (const _ of subscription) {
         // nothing arrives: the loop is here to see it throw
@@ -146,10 +153,11 @@ describe('RealtimeClient across gateway restarts', () => {
     expect(client.error?.code).toBe('UNAUTHORIZED');
     expect(subscription.state).toBe(SubscriptionState.Failed);
     await expect(loop).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
-    // And it stays stopped: one refused authentication, no more attempts.
+    // And it stays stopped: one refused authentication, no more attempts over several
+    // reconnect delays (time itself is what this waits for).
     await sleep(1_500);
     const failures = gateway.logs.filter((line) => line.event === 'auth_failure');
     expect(failures).toHaveLength(1);
     expect(client.state).toBe(ConnectionState.Failed);
-  }, 60_000);
+  }, 2 * START_TEST_TIMEOUT_MS);
 });

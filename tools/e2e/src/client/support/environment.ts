@@ -40,6 +40,7 @@ export async function createEnvironment(options: EnvironmentOptions = {}): Promi
   const key = generateApiKey();
   const publisher = new RedisEngine({ redis: redisUrl, prefix });
   const gateways: GatewayProcess[] = [];
+  let cleanedUp: Promise<void> | undefined;
   const baseEnv = {
     REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,
@@ -56,6 +57,8 @@ export async function createEnvironment(options: EnvironmentOptions = {}): Promi
     gateway: undefined as unknown as GatewayProcess,
     async startGateway(start = {}) {
       const gateway = await spawnGateway({ ...baseEnv, ...start.env, ...(start.port ? { PORT: String(start.port) } : {}) });
+      // A start that completes after the cleanup (its test timed out) is stopped at once.
+      if (cleanedUp) await stopGateway(gateway, 'SIGKILL');
       gateways.push(gateway);
       environment.gateway = gateway;
       return gateway;
@@ -84,17 +87,19 @@ export async function createEnvironment(options: EnvironmentOptions = {}): Promi
         await redis.quit();
       }
     },
-    async cleanup() {
-      await Promise.all(gateways.map((g) => stopGateway(g, 'SIGKILL')));
-      await publisher.close().catch(() => undefined);
-      const redis = createRedis(redisUrl);
-      try {
-        await cleanupPrefix(redis, prefix);
-      } finally {
-        await redis.quit();
-      }
-      await database.cleanup();
-    },
+    // Once only: a hook and the test itself may both clean up.
+    cleanup: () => (cleanedUp ??= closeAll()),
+  };
+  const closeAll = async () => {
+    await Promise.all(gateways.map((g) => stopGateway(g, 'SIGKILL')));
+    await publisher.close().catch(() => undefined);
+    const redis = createRedis(redisUrl);
+    try {
+      await cleanupPrefix(redis, prefix);
+    } finally {
+      await redis.quit();
+    }
+    await database.cleanup();
   };
   try {
     await publisher.start();

@@ -9,7 +9,7 @@ export interface GatewayProcess extends AppProcess {
 }
 
 /** Start `apps/gateway/src/main.ts` with `env`; resolves once it logged 'gateway listening'. */
-export async function spawnGateway(env: Record<string, string>, timeoutMs = 30_000): Promise<GatewayProcess> {
+export async function spawnGateway(env: Record<string, string>, timeoutMs?: number): Promise<GatewayProcess> {
   const app = await spawnApp('gateway', { GATEWAY_WORKERS: '1', ...env }, timeoutMs);
   return { ...app, httpUrl: app.url, wsUrl: `${app.url.replace(/^http/, 'ws')}/v2/realtime` };
 }

@@ -1,6 +1,7 @@
 import { sleep } from '@defi-realtime/runtime/testing';
 
 export { sleep };
+export { closeAfterAll, closeAfterEach, START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
 
 /** Poll `check` until it returns true (or a value); fail after `timeoutMs` with `what`. */
 export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
