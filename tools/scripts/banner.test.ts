@@ -36,6 +36,8 @@ describe('the npm start banner', () => {
   });
 
   it('says when no live data comes', () => {
-    expect(bannerLines({ ...facts(8080), simulator: false })).toContain('  live data: none (SIMULATOR=off): POST /v1/ingest');
+    expect(bannerLines({ ...facts(8080), simulator: false })).toContain(
+      '  live data: none (SIMULATOR=off): POST /v1/ingest',
+    );
   });
 });

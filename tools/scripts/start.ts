@@ -12,7 +12,15 @@ import * as eventProcessor from '@defi-realtime/event-processor';
 import * as gateway from '@defi-realtime/gateway';
 import * as queryApi from '@defi-realtime/query-api';
 import { createQueue } from '@defi-realtime/queue';
-import { ConfigError, createLogger, envFields, onShutdown, parseEnv, serviceEnvShape, type RunningApp } from '@defi-realtime/runtime';
+import {
+  ConfigError,
+  createLogger,
+  envFields,
+  onShutdown,
+  parseEnv,
+  serviceEnvShape,
+  type RunningApp,
+} from '@defi-realtime/runtime';
 import { bannerLines, type AppName } from './banner';
 
 const { PORT: _unused, ...common } = serviceEnvShape(0);
@@ -48,16 +56,28 @@ async function main(env: z.output<typeof StartEnvSchema>): Promise<void> {
   const configs = {
     gateway: gateway.loadConfig(envFor(env.GATEWAY_PORT)),
     'query-api': queryApi.loadConfig(
-      envFor(env.QUERY_API_PORT, { ANONYMOUS_ACCESS: String(env.ANONYMOUS_ACCESS), REFERENCE_REFRESH_MS: String(env.REFERENCE_REFRESH_MS) }),
+      envFor(env.QUERY_API_PORT, {
+        ANONYMOUS_ACCESS: String(env.ANONYMOUS_ACCESS),
+        REFERENCE_REFRESH_MS: String(env.REFERENCE_REFRESH_MS),
+      }),
     ),
     'alert-engine': alertEngine.loadConfig(envFor(env.ALERT_ENGINE_PORT)),
     'event-processor': eventProcessor.loadConfig(
-      envFor(env.EVENT_PROCESSOR_PORT, { SIMULATOR: String(env.SIMULATOR), SIMULATOR_BACKFILL_HOURS: String(env.SIMULATOR_BACKFILL_HOURS), INGEST_TOKEN: ingestToken }),
+      envFor(env.EVENT_PROCESSOR_PORT, {
+        SIMULATOR: String(env.SIMULATOR),
+        SIMULATOR_BACKFILL_HOURS: String(env.SIMULATOR_BACKFILL_HOURS),
+        INGEST_TOKEN: ingestToken,
+      }),
     ),
   } satisfies Record<AppName, object>;
 
   const logger = createLogger('defi-realtime', env.LOG_LEVEL);
-  const engine = await createEngine({ redisUrl: env.REDIS_URL, prefix: env.REDIS_PREFIX, ...engineOptionsFromEnv(env), logger });
+  const engine = await createEngine({
+    redisUrl: env.REDIS_URL,
+    prefix: env.REDIS_PREFIX,
+    ...engineOptionsFromEnv(env),
+    logger,
+  });
   const db = await openDatabase({ url: env.DATABASE_URL, logger });
   // The events stream (event processor -> alert engine) and the alert outbox.
   const queue = await createQueue({ redisUrl: env.REDIS_URL, prefix: env.REDIS_PREFIX, logger });
@@ -77,8 +97,14 @@ async function main(env: z.output<typeof StartEnvSchema>): Promise<void> {
   // A fresh key each start: the embedded database lives and dies with this process.
   const demo = await gw.keys.create({ name: 'demo', tier: 'pro', owner: 'demo' });
   started.push(['query-api', await queryApi.start(configs['query-api'], { logger: loggerFor('query-api'), db })]);
-  started.push(['alert-engine', await alertEngine.start(configs['alert-engine'], { logger: loggerFor('alert-engine'), ...shared })]);
-  started.push(['event-processor', await eventProcessor.start(configs['event-processor'], { logger: loggerFor('event-processor'), ...shared })]);
+  started.push([
+    'alert-engine',
+    await alertEngine.start(configs['alert-engine'], { logger: loggerFor('alert-engine'), ...shared }),
+  ]);
+  started.push([
+    'event-processor',
+    await eventProcessor.start(configs['event-processor'], { logger: loggerFor('event-processor'), ...shared }),
+  ]);
 
   const urls = Object.fromEntries(started.map(([name, app]) => [name, app.url])) as Record<AppName, string>;
   console.log(

@@ -1,4 +1,10 @@
-import { ApiKeyStore, Authenticator, HTTP_SECURITY_SCHEMES, httpSecurity, jwtVerifierFromEnv } from '@defi-realtime/auth';
+import {
+  ApiKeyStore,
+  Authenticator,
+  HTTP_SECURITY_SCHEMES,
+  httpSecurity,
+  jwtVerifierFromEnv,
+} from '@defi-realtime/auth';
 import { openDatabase, type Database } from '@defi-realtime/db';
 import { createEngine, engineOptionsFromEnv, type Engine } from '@defi-realtime/engine';
 import { createQueue, type Queue } from '@defi-realtime/queue';
@@ -41,19 +47,31 @@ export async function start(config: AlertEngineConfig, deps: AlertEngineDeps): P
 
 async function startWith(config: AlertEngineConfig, deps: AlertEngineDeps, closer: Closer): Promise<RunningApp> {
   const { logger } = deps;
-  const db = deps.db ?? closer.add('database', await openDatabase({ url: config.DATABASE_URL, logger }), (d) => d.close());
+  const db =
+    deps.db ?? closer.add('database', await openDatabase({ url: config.DATABASE_URL, logger }), (d) => d.close());
   const engine =
     deps.engine ??
-    closer.add('engine', await createEngine({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, ...engineOptionsFromEnv(config), logger }), (e) =>
-      e.close(),
+    closer.add(
+      'engine',
+      await createEngine({
+        redisUrl: config.REDIS_URL,
+        prefix: config.REDIS_PREFIX,
+        ...engineOptionsFromEnv(config),
+        logger,
+      }),
+      (e) => e.close(),
     );
   const queue =
     deps.queue ??
-    closer.add('queue', await createQueue({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, logger }), (q) => q.close());
+    closer.add('queue', await createQueue({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, logger }), (q) =>
+      q.close(),
+    );
   const registry = createMetricsRegistry('alert-engine');
 
-  const delivery = closer.add('delivery', await startDelivery({ db, engine, queue, logger, metrics: registry }, deliveryOptionsFromEnv(config)), (d) =>
-    d.stop(),
+  const delivery = closer.add(
+    'delivery',
+    await startDelivery({ db, engine, queue, logger, metrics: registry }, deliveryOptionsFromEnv(config)),
+    (d) => d.stop(),
   );
   if (config.ALERT_EVAL_ENABLED) {
     const states = closer.add(
@@ -61,8 +79,10 @@ async function startWith(config: AlertEngineConfig, deps: AlertEngineDeps, close
       await createStateStore({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, queue, logger }),
       (s) => s.close(),
     );
-    closer.add('evaluation', await startEvaluation({ db, queue, states, logger, registry }, evaluationOptionsFromEnv(config)), (e) =>
-      e.stop(),
+    closer.add(
+      'evaluation',
+      await startEvaluation({ db, queue, states, logger, registry }, evaluationOptionsFromEnv(config)),
+      (e) => e.stop(),
     );
   }
 
@@ -74,12 +94,15 @@ async function startWith(config: AlertEngineConfig, deps: AlertEngineDeps, close
     openapi: {
       title: 'defi-realtime alerts API',
       version: '1.0.0',
-      description: 'Alert rules on prices and TVL, delivered by WebSocket, signed webhook or email. See docs/alerts.md.',
+      description:
+        'Alert rules on prices and TVL, delivered by WebSocket, signed webhook or email. See docs/alerts.md.',
       securitySchemes: HTTP_SECURITY_SCHEMES,
       security: httpSecurity(),
     },
   });
-  registerAuth(app, { authenticator: new Authenticator({ apiKeys: new ApiKeyStore(db), jwt: jwtVerifierFromEnv(config) }) });
+  registerAuth(app, {
+    authenticator: new Authenticator({ apiKeys: new ApiKeyStore(db), jwt: jwtVerifierFromEnv(config) }),
+  });
   await app.register(ruleRoutes, { db, queue, logger });
   await app.register(deliveryRoutes, { db, delivery });
   const url = await listenHttpApp(app, config.PORT, config.HOST);

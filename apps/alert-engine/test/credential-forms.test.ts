@@ -10,7 +10,13 @@ import { loadConfig, start } from '../src';
 describeCredentialForms('alert engine', async () => {
   const tdb = await createTestDatabase('postgres');
   try {
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ALERT_EVAL_ENABLED: 'false', JWT_SECRET: CREDENTIAL_SUITE_JWT_SECRET });
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      ALERT_EVAL_ENABLED: 'false',
+      JWT_SECRET: CREDENTIAL_SUITE_JWT_SECRET,
+    });
     const app = await start(config, { logger: createLogger('alert-engine-test', 'silent'), db: tdb.db });
     const keys = new ApiKeyStore(tdb.db);
     const valid = await keys.create({ name: 'credential forms', tier: 'pro' });

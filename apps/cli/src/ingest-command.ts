@@ -43,7 +43,10 @@ export async function runIngest(args: string[], env: NodeJS.ProcessEnv, io: CliI
   }
   if (positionals.length !== 1) throw new UsageError('ingest takes exactly one <file.json>');
   const token = values.token ?? env.INGEST_TOKEN;
-  if (!token) throw new UsageError('no token: pass --token <token> or set INGEST_TOKEN (the event processor refuses ingest without it)');
+  if (!token)
+    throw new UsageError(
+      'no token: pass --token <token> or set INGEST_TOKEN (the event processor refuses ingest without it)',
+    );
   const endpoint = ingestUrl(values.url ?? env.DEFI_REALTIME_INGEST_URL ?? DEFAULT_INGEST_URL);
   const file = positionals[0] as string;
 
@@ -90,14 +93,19 @@ export async function runIngest(args: string[], env: NodeJS.ProcessEnv, io: CliI
     return EXIT.ok;
   }
   if (!result) {
-    const what = answer && typeof answer.code === 'string' ? `${answer.code}: ${String(answer.message ?? '')}` : text.slice(0, 500);
+    const what =
+      answer && typeof answer.code === 'string'
+        ? `${answer.code}: ${String(answer.message ?? '')}`
+        : text.slice(0, 500);
     io.err(`ingest: ${endpoint} answered HTTP ${response.status}${what ? ` ${what}` : ''}\n`);
     return EXIT.failed;
   }
   if (values.json) {
     io.out(`${text}\n`);
   } else {
-    io.out(`accepted ${result.accepted} (${plural(result.events ?? 0, 'event')}, ${plural(result.duplicates ?? 0, 'duplicate')}), rejected ${result.rejected.length}\n`);
+    io.out(
+      `accepted ${result.accepted} (${plural(result.events ?? 0, 'event')}, ${plural(result.duplicates ?? 0, 'duplicate')}), rejected ${result.rejected.length}\n`,
+    );
     for (const rejection of result.rejected) io.out(`  ${describeRejection(rejection)}\n`);
   }
   return result.rejected.length > 0 ? EXIT.failed : EXIT.ok;
@@ -111,7 +119,8 @@ export function ingestUrl(base: string): string {
   } catch {
     throw new UsageError(`--url expects an http(s) URL such as ${DEFAULT_INGEST_URL}, got ${JSON.stringify(base)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url expects http:// or https://, got ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--url expects http:// or https://, got ${url.protocol}`);
   if (url.pathname === '/' || url.pathname === '') url.pathname = INGEST_PATH;
   return url.toString();
 }
@@ -119,7 +128,9 @@ export function ingestUrl(base: string): string {
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -81,7 +81,8 @@ async function dispatch(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Prom
     return EXIT.ok;
   }
   if (command === 'create') validateCreate(args.values);
-  if (command === 'revoke' && args.positionals.length !== 1) throw new UsageError(`revoke takes exactly one <id|prefix>.\n\n${HELP.revoke}`);
+  if (command === 'revoke' && args.positionals.length !== 1)
+    throw new UsageError(`revoke takes exactly one <id|prefix>.\n\n${HELP.revoke}`);
 
   const url = env['DATABASE_URL'];
   if (!url) throw new UsageError(NO_DATABASE);
@@ -99,14 +100,30 @@ async function dispatch(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Prom
 type Values = { tier?: string; name?: string; owner?: string; all?: boolean; json?: boolean; help?: boolean };
 
 const OPTIONS = {
-  create: { help: { type: 'boolean', short: 'h' }, tier: { type: 'string' }, name: { type: 'string' }, owner: { type: 'string' }, json: { type: 'boolean' } },
-  list: { help: { type: 'boolean', short: 'h' }, owner: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' } },
+  create: {
+    help: { type: 'boolean', short: 'h' },
+    tier: { type: 'string' },
+    name: { type: 'string' },
+    owner: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  list: {
+    help: { type: 'boolean', short: 'h' },
+    owner: { type: 'string' },
+    all: { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
   revoke: { help: { type: 'boolean', short: 'h' } },
 } as const satisfies Record<string, NonNullable<ParseArgsConfig['options']>>;
 
 function parse(command: keyof typeof OPTIONS, args: string[]): { values: Values; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args, options: OPTIONS[command], allowPositionals: command === 'revoke', strict: true });
+    const { values, positionals } = parseArgs({
+      args,
+      options: OPTIONS[command],
+      allowPositionals: command === 'revoke',
+      strict: true,
+    });
     return { values: values as Values, positionals };
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n\n${HELP[command]}`);
@@ -115,15 +132,22 @@ function parse(command: keyof typeof OPTIONS, args: string[]): { values: Values;
 
 function validateCreate(values: Values): void {
   if (!values.tier || !values.name) throw new UsageError(`create needs --tier and --name.\n\n${HELP.create}`);
-  if (!isTierName(values.tier)) throw new UsageError(`Unknown tier "${values.tier}": expected one of ${TIER_NAMES.join(', ')}.`);
+  if (!isTierName(values.tier))
+    throw new UsageError(`Unknown tier "${values.tier}": expected one of ${TIER_NAMES.join(', ')}.`);
 }
 
 async function create(store: ApiKeyStore, values: Values, io: CliIo): Promise<number> {
-  const { key, record } = await store.create({ name: values.name as string, tier: values.tier as never, owner: values.owner });
+  const { key, record } = await store.create({
+    name: values.name as string,
+    tier: values.tier as never,
+    owner: values.owner,
+  });
   if (values.json) {
     io.out(`${JSON.stringify({ key, record })}\n`);
   } else {
-    io.out(`Created API key ${record.prefix} (id ${record.id}) for ${record.name}, tier ${record.tier}, owner ${record.owner}:\n\n  ${key}\n\n`);
+    io.out(
+      `Created API key ${record.prefix} (id ${record.id}) for ${record.name}, tier ${record.tier}, owner ${record.owner}:\n\n  ${key}\n\n`,
+    );
     io.err('Copy it now: it cannot be shown again (only its SHA-256 hash is stored).\n');
   }
   return EXIT.ok;
@@ -151,9 +175,22 @@ async function revoke(store: ApiKeyStore, idOrPrefix: string, io: CliIo): Promis
 
 function table(records: ApiKeyRecord[]): string {
   const header = ['id', 'prefix', 'name', 'tier', 'owner', 'created', 'revoked', 'last used'];
-  const rows = records.map((r) => [r.id, r.prefix, r.name, r.tier, r.owner, formatDate(r.createdAt), formatDate(r.revokedAt), formatDate(r.lastUsedAt)]);
+  const rows = records.map((r) => [
+    r.id,
+    r.prefix,
+    r.name,
+    r.tier,
+    r.owner,
+    formatDate(r.createdAt),
+    formatDate(r.revokedAt),
+    formatDate(r.lastUsedAt),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
-  const line = (cells: string[]): string => cells.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }
 

@@ -77,10 +77,14 @@ export function parseSubscribeArgs(args: string[], env: NodeJS.ProcessEnv): Subs
   }
   const { values, positionals } = parsed;
   if (values.help) return undefined;
-  if (positionals.length === 0) throw new UsageError('subscribe needs at least one channel, e.g. `defi-realtime subscribe prices`');
+  if (positionals.length === 0)
+    throw new UsageError('subscribe needs at least one channel, e.g. `defi-realtime subscribe prices`');
   const apiKey = values['api-key'] ?? env.DEFI_REALTIME_API_KEY;
   const token = values.token ?? env.DEFI_REALTIME_TOKEN;
-  if (!apiKey && !token) throw new UsageError('no credentials: pass --api-key <key> or set DEFI_REALTIME_API_KEY (npm start prints a demo key)');
+  if (!apiKey && !token)
+    throw new UsageError(
+      'no credentials: pass --api-key <key> or set DEFI_REALTIME_API_KEY (npm start prints a demo key)',
+    );
   const options: SubscribeOptions = {};
   if (values.throttle !== undefined) options.throttleMs = number('--throttle', values.throttle);
   if (values['min-change'] !== undefined) options.minChangePct = number('--min-change', values['min-change']);
@@ -89,7 +93,8 @@ export function parseSubscribeArgs(args: string[], env: NodeJS.ProcessEnv): Subs
   const filters = values.filter?.length ? check(FiltersSchema, parseFilters(values.filter), '--filter ') : undefined;
   const since = values.since?.length ? parseSince(values.since, positionals) : undefined;
   const count = values.count === undefined ? undefined : number('--count', values.count);
-  if (count !== undefined && (!Number.isInteger(count) || count < 1)) throw new UsageError(`--count expects a whole number >= 1, got ${values.count}`);
+  if (count !== undefined && (!Number.isInteger(count) || count < 1))
+    throw new UsageError(`--count expects a whole number >= 1, got ${values.count}`);
   return {
     channels: positionals,
     url: values.url ?? env.DEFI_REALTIME_URL ?? DEFAULT_URL,
@@ -117,12 +122,18 @@ export async function runSubscribe(args: string[], env: NodeJS.ProcessEnv, io: C
   }
   const note = (text: string): void => io.err(`${text}\n`);
   note(`connecting to ${client.url}`);
-  client.on('connected', (c) => note(`${c.reconnected ? 'reconnected' : 'connected'} (connection ${c.connectionId}, tier ${c.tier ?? '?'})`));
+  client.on('connected', (c) =>
+    note(`${c.reconnected ? 'reconnected' : 'connected'} (connection ${c.connectionId}, tier ${c.tier ?? '?'})`),
+  );
   client.on('disconnected', (d) => {
-    if (d.reconnectInMs !== undefined) note(`disconnected: ${describeError(d.error)}; reconnecting in ${(d.reconnectInMs / 1000).toFixed(1)} s (attempt ${d.attempt})`);
+    if (d.reconnectInMs !== undefined)
+      note(
+        `disconnected: ${describeError(d.error)}; reconnecting in ${(d.reconnectInMs / 1000).toFixed(1)} s (attempt ${d.attempt})`,
+      );
   });
   client.on('error', (e) => {
-    if (e.code === 'RESUME_FAILED') note('resume refused (session expired or server restarted): subscribing again from the last positions');
+    if (e.code === 'RESUME_FAILED')
+      note('resume refused (session expired or server restarted): subscribing again from the last positions');
     else if (client.state !== ConnectionState.Failed) note(`warning: ${describeError(e)}`);
   });
   client.on('announcement', (a) => note(`announcement${a.level ? ` (${a.level})` : ''}: ${a.message}`));
@@ -139,7 +150,13 @@ export async function runSubscribe(args: string[], env: NodeJS.ProcessEnv, io: C
   subscription.on('recovered', (r) => {
     const channels = Object.keys(r.channels).join(', ');
     if (r.recovered) note(`recovered ${channels} (via ${r.reason}): nothing missed`);
-    else note(`recovery incomplete for ${Object.entries(r.channels).filter(([, ok]) => !ok).map(([c]) => c).join(', ')} (via ${r.reason}): some events are gone, reload state`);
+    else
+      note(
+        `recovery incomplete for ${Object.entries(r.channels)
+          .filter(([, ok]) => !ok)
+          .map(([c]) => c)
+          .join(', ')} (via ${r.reason}): some events are gone, reload state`,
+      );
   });
   subscription.on('snapshot', (s) => {
     if (request.json) io.out(`${JSON.stringify(s)}\n`);
@@ -176,7 +193,8 @@ function describeError(error: RealtimeError | undefined): string {
 
 function number(flag: string, text: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`${flag} expects a number, got ${JSON.stringify(text)}`);
+  if (text.trim() === '' || !Number.isFinite(value))
+    throw new UsageError(`${flag} expects a number, got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -198,12 +216,16 @@ export function parseFilters(entries: string[]): Record<string, unknown> {
   const filters: Record<string, unknown> = {};
   for (const entry of entries) {
     const eq = entry.indexOf('=');
-    if (eq <= 0 || eq === entry.length - 1) throw new UsageError(`--filter expects key=value, got ${JSON.stringify(entry)}`);
+    if (eq <= 0 || eq === entry.length - 1)
+      throw new UsageError(`--filter expects key=value, got ${JSON.stringify(entry)}`);
     const key = entry.slice(0, eq).toLowerCase();
     const value = entry.slice(eq + 1);
     const list = LIST_FILTERS[key];
     if (list) {
-      const values = value.split(',').map((v) => v.trim()).filter(Boolean);
+      const values = value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean);
       filters[list] = [...((filters[list] as string[] | undefined) ?? []), ...values];
     } else if (NUMBER_FILTERS[key]) {
       filters[NUMBER_FILTERS[key]] = number(`--filter ${key}`, value);
@@ -211,7 +233,9 @@ export function parseFilters(entries: string[]): Record<string, unknown> {
       const thresholds = (filters.thresholds ??= {}) as Record<string, number>;
       thresholds[THRESHOLDS[key]] = number(`--filter ${key}`, value);
     } else {
-      throw new UsageError(`unknown filter ${JSON.stringify(entry.slice(0, eq))}: expected one of chain, token, protocol, type, minValue, maxValue, priceChange, tvlChange`);
+      throw new UsageError(
+        `unknown filter ${JSON.stringify(entry.slice(0, eq))}: expected one of chain, token, protocol, type, minValue, maxValue, priceChange, tvlChange`,
+      );
     }
   }
   return filters;
@@ -223,16 +247,22 @@ export function parseSince(entries: string[], channels: string[]): Record<string
   const known = new Set(channels.map((c) => c.toLowerCase()));
   for (const entry of entries) {
     const match = /^([^=]+)=(\d+):(.+)$/.exec(entry);
-    if (!match) throw new UsageError(`--since expects channel=offset:epoch (e.g. prices=41:e7f3), got ${JSON.stringify(entry)}`);
+    if (!match)
+      throw new UsageError(`--since expects channel=offset:epoch (e.g. prices=41:e7f3), got ${JSON.stringify(entry)}`);
     const [, channel, offset, epoch] = match as unknown as [string, string, string, string];
-    if (!known.has(channel.toLowerCase())) throw new UsageError(`--since names ${JSON.stringify(channel)}, which is not one of the channels subscribed`);
+    if (!known.has(channel.toLowerCase()))
+      throw new UsageError(`--since names ${JSON.stringify(channel)}, which is not one of the channels subscribed`);
     since[channel] = check(PositionSchema, { offset: Number(offset), epoch }, `--since ${channel}: `);
   }
   return since;
 }
 
 /** Validate with a protocol schema, in the protocol's wording ("throttleMs: expected a number <= 60000"). */
-function check<S extends Parameters<typeof validate>[0]>(schema: S, value: unknown, label: string): ReturnType<S['parse']> {
+function check<S extends Parameters<typeof validate>[0]>(
+  schema: S,
+  value: unknown,
+  label: string,
+): ReturnType<S['parse']> {
   const result = validate(schema, value);
   if (!result.ok) throw new UsageError(`${label}${result.error.message}`);
   return result.value as ReturnType<S['parse']>;

@@ -46,17 +46,28 @@ export async function exitCode(process: CliProcess, timeoutMs = 10_000): Promise
   if (outcome !== 'late') return outcome;
   process.child.kill('SIGKILL');
   await process.exited;
-  throw new Error(`the CLI did not exit within ${timeoutMs} ms\nstdout: ${process.stdout.join('\n')}\nstderr: ${process.stderr.join('\n')}`);
+  throw new Error(
+    `the CLI did not exit within ${timeoutMs} ms\nstdout: ${process.stdout.join('\n')}\nstderr: ${process.stderr.join('\n')}`,
+  );
 }
 
 /** Run `defi-realtime <argv>` to its end; the test runner's NODE_OPTIONS and DATABASE_URL are not passed on. */
-export function runCliProcess(argv: string[], env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<CliRun> {
+export function runCliProcess(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  timeoutMs = 60_000,
+): Promise<CliRun> {
   // --experimental-vm-modules would only add warnings; DATABASE_URL only when the test gives one.
   const { NODE_OPTIONS: _ignored, DATABASE_URL: _url, ...inherited } = process.env;
   return new Promise((done) => {
-    execFile(process.execPath, [CLI_BIN, ...argv], { env: { ...inherited, ...env }, timeout: timeoutMs, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-      done({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI_BIN, ...argv],
+      { env: { ...inherited, ...env }, timeout: timeoutMs, killSignal: 'SIGKILL' },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+        done({ code, stdout, stderr });
+      },
+    );
   });
 }

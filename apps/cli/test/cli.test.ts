@@ -44,25 +44,43 @@ describe('defi-realtime ingest', () => {
     await writeFile(file, JSON.stringify(batch));
     return file;
   };
-  const observations = { prices: [{ tokenId: 'coingecko:ethereum', price: 3100.5, timestamp: 1_700_000_000_000 }, { tokenId: 'coingecko:ethereum', price: 'cheap', timestamp: 1_700_000_000_000 }], tvl: [{ protocolId: 'aave-v3', tvl: 1.2e10, timestamp: 1_700_000_000 }] };
+  const observations = {
+    prices: [
+      { tokenId: 'coingecko:ethereum', price: 3100.5, timestamp: 1_700_000_000_000 },
+      { tokenId: 'coingecko:ethereum', price: 'cheap', timestamp: 1_700_000_000_000 },
+    ],
+    tvl: [{ protocolId: 'aave-v3', tvl: 1.2e10, timestamp: 1_700_000_000 }],
+  };
 
   it('POSTs the file to /v1/ingest with the bearer token and prints what was accepted and what was rejected, and why', async () => {
     const file = await batchFile(observations);
-    reply = { status: 200, body: { accepted: 2, events: 1, duplicates: 1, rejected: [{ kind: 'price', index: 1, field: 'price', reason: 'price: expected a number, got a string' }] } };
+    reply = {
+      status: 200,
+      body: {
+        accepted: 2,
+        events: 1,
+        duplicates: 1,
+        rejected: [{ kind: 'price', index: 1, field: 'price', reason: 'price: expected a number, got a string' }],
+      },
+    };
     const result = await cli(['ingest', file, '--url', url], { INGEST_TOKEN: 'ingest-token-0123456789' });
     const request = requests.at(-1)!;
     expect(request).toMatchObject({ method: 'POST', path: '/v1/ingest' });
     expect(request.headers.authorization).toBe('Bearer ingest-token-0123456789');
     expect(request.headers['content-type']).toBe('application/json');
     expect(JSON.parse(request.body)).toEqual(observations);
-    expect(result.out).toBe('accepted 2 (1 event, 1 duplicate), rejected 1\n  price #1: price: expected a number, got a string\n');
+    expect(result.out).toBe(
+      'accepted 2 (1 event, 1 duplicate), rejected 1\n  price #1: price: expected a number, got a string\n',
+    );
     expect(result.code).toBe(1);
   });
 
   it('exits with 0 when everything was accepted; --token beats INGEST_TOKEN; --json prints the answer as it came', async () => {
     reply = { status: 200, body: { accepted: 1, events: 1, duplicates: 0, rejected: [] } };
     const file = await batchFile({ prices: [observations.prices[0]] });
-    const result = await cli(['ingest', file, '--url', `${url}/`, '--token', 'from-the-flag-0123456789'], { INGEST_TOKEN: 'from-env' });
+    const result = await cli(['ingest', file, '--url', `${url}/`, '--token', 'from-the-flag-0123456789'], {
+      INGEST_TOKEN: 'from-env',
+    });
     expect(result).toEqual({ code: 0, out: 'accepted 1 (1 event, 0 duplicates), rejected 0\n', err: '' });
     expect(requests.at(-1)!.headers.authorization).toBe('Bearer from-the-flag-0123456789');
     const json = await cli(['ingest', file, '--url', url, '--json'], { INGEST_TOKEN: 't' });
@@ -70,17 +88,50 @@ describe('defi-realtime ingest', () => {
   });
 
   it('reads a batch refused as a whole (400 with the result body) as rejections', async () => {
-    reply = { status: 400, body: { accepted: 0, events: 0, duplicates: 0, rejected: [{ kind: 'tvl', index: 0, field: 'protocolId', reason: "protocol slug must be lower-case letters, digits, '.', '_' or '-' (e.g. 'uniswap-v3')" }] } };
-    const result = await cli(['ingest', await batchFile({ tvl: [{ protocolId: 'Not A Slug', tvl: 1, timestamp: 1 }] }), '--url', url, '--token', 't']);
-    expect(result.out).toBe("accepted 0 (0 events, 0 duplicates), rejected 1\n  tvl #0: protocolId: protocol slug must be lower-case letters, digits, '.', '_' or '-' (e.g. 'uniswap-v3')\n");
+    reply = {
+      status: 400,
+      body: {
+        accepted: 0,
+        events: 0,
+        duplicates: 0,
+        rejected: [
+          {
+            kind: 'tvl',
+            index: 0,
+            field: 'protocolId',
+            reason: "protocol slug must be lower-case letters, digits, '.', '_' or '-' (e.g. 'uniswap-v3')",
+          },
+        ],
+      },
+    };
+    const result = await cli([
+      'ingest',
+      await batchFile({ tvl: [{ protocolId: 'Not A Slug', tvl: 1, timestamp: 1 }] }),
+      '--url',
+      url,
+      '--token',
+      't',
+    ]);
+    expect(result.out).toBe(
+      "accepted 0 (0 events, 0 duplicates), rejected 1\n  tvl #0: protocolId: protocol slug must be lower-case letters, digits, '.', '_' or '-' (e.g. 'uniswap-v3')\n",
+    );
     expect(result.code).toBe(1);
   });
 
   it('says what the server refused, and what is missing or malformed', async () => {
     reply = { status: 401, body: { code: 'UNAUTHORIZED', message: 'missing or wrong bearer token' } };
-    const refused = await cli(['ingest', await batchFile(observations), '--url', url, '--token', 'wrong-token-0123456789']);
+    const refused = await cli([
+      'ingest',
+      await batchFile(observations),
+      '--url',
+      url,
+      '--token',
+      'wrong-token-0123456789',
+    ]);
     expect(refused.code).toBe(1);
-    expect(refused.err).toBe(`ingest: ${url}/v1/ingest answered HTTP 401 UNAUTHORIZED: missing or wrong bearer token\n`);
+    expect(refused.err).toBe(
+      `ingest: ${url}/v1/ingest answered HTTP 401 UNAUTHORIZED: missing or wrong bearer token\n`,
+    );
 
     const noToken = await cli(['ingest', await batchFile(observations), '--url', url]);
     expect(noToken.code).toBe(2);
@@ -94,10 +145,19 @@ describe('defi-realtime ingest', () => {
     expect(broken.err).toMatch(/broken\.json is not JSON/);
     const wrongShape = await cli(['ingest', await batchFile([{ eventId: 'e' }]), '--url', url, '--token', 't']);
     expect(wrongShape.code).toBe(1);
-    expect(wrongShape.err).toMatch(/expected an object, got an array \(expected \{"prices": \[\.\.\.\], "tvl": \[\.\.\.\]\}\)/);
+    expect(wrongShape.err).toMatch(
+      /expected an object, got an array \(expected \{"prices": \[\.\.\.\], "tvl": \[\.\.\.\]\}\)/,
+    );
     expect(requests.length).toBe(sent); // nothing was sent for them
 
-    const unreachable = await cli(['ingest', await batchFile(observations), '--url', 'http://127.0.0.1:1', '--token', 't']);
+    const unreachable = await cli([
+      'ingest',
+      await batchFile(observations),
+      '--url',
+      'http://127.0.0.1:1',
+      '--token',
+      't',
+    ]);
     expect(unreachable.code).toBe(1);
     expect(unreachable.err).toMatch(/could not reach http:\/\/127\.0\.0\.1:1\/v1\/ingest/);
   });
@@ -119,15 +179,19 @@ describe('defi-realtime help and usage', () => {
     }
   });
 
-  it('exits with 2 on a usage error, from the real executable', async () => {
-    const process = spawnCli(['subscribe', 'prices', '--throttle', 'soon', '--api-key', 'drt_x']);
-    try {
-      expect(await exitCode(process, 60_000)).toBe(2);
-      expect(process.stderr[0]).toBe('defi-realtime subscribe: --throttle expects a number, got "soon"');
-    } finally {
-      process.child.kill('SIGKILL');
-    }
-  }, START_TEST_TIMEOUT_MS);
+  it(
+    'exits with 2 on a usage error, from the real executable',
+    async () => {
+      const process = spawnCli(['subscribe', 'prices', '--throttle', 'soon', '--api-key', 'drt_x']);
+      try {
+        expect(await exitCode(process, 60_000)).toBe(2);
+        expect(process.stderr[0]).toBe('defi-realtime subscribe: --throttle expects a number, got "soon"');
+      } finally {
+        process.child.kill('SIGKILL');
+      }
+    },
+    START_TEST_TIMEOUT_MS,
+  );
 
   it('refuses bad command lines with exit 2 and a message naming the problem', async () => {
     const cases: Array<[string[], RegExp]> = [
@@ -137,9 +201,15 @@ describe('defi-realtime help and usage', () => {
       [['subscribe', '--api-key', 'k'], /subscribe needs at least one channel/],
       [['subscribe', 'prices'], /no credentials: pass --api-key/],
       [['subscribe', 'prices', '--api-key', 'k', '--filter', 'colour=red'], /unknown filter "colour"/],
-      [['subscribe', 'prices', '--api-key', 'k', '--filter', 'chain=Not A Chain'], /--filter chains\.0: chain must be lower-case/],
+      [
+        ['subscribe', 'prices', '--api-key', 'k', '--filter', 'chain=Not A Chain'],
+        /--filter chains\.0: chain must be lower-case/,
+      ],
       [['subscribe', 'prices', '--api-key', 'k', '--throttle', '999999'], /throttleMs: expected a number <= 60000/],
-      [['subscribe', 'prices', '--api-key', 'k', '--since', 'tvl=4:e1'], /--since names "tvl", which is not one of the channels/],
+      [
+        ['subscribe', 'prices', '--api-key', 'k', '--since', 'tvl=4:e1'],
+        /--since names "tvl", which is not one of the channels/,
+      ],
       [['subscribe', 'prices', '--api-key', 'k', '--since', 'prices=four'], /--since expects channel=offset:epoch/],
       [['subscribe', 'prices', '--api-key', 'k', '--url', 'ftp://x'], /Invalid url option/],
       [['subscribe', 'prices', '--api-key', 'k', '--colour'], /Unknown option '--colour'/],

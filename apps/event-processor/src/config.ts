@@ -20,7 +20,12 @@ export const EventProcessorEnvSchema = z.object({
   /** Simulated seconds per real second. */
   SIMULATOR_SPEED: z.coerce.number().positive().default(60),
   /** Hours of hourly history the simulator writes at start (charts and changes have data at once); 0: none. */
-  SIMULATOR_BACKFILL_HOURS: z.coerce.number().int().min(0).max(24 * 90).default(0),
+  SIMULATOR_BACKFILL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 90)
+    .default(0),
   /** Poll DefiLlama's API for TVL and prices. */
   DEFILLAMA_POLL: envFields.bool(false),
   DEFILLAMA_API_URL: z.url().default('https://api.llama.fi'),
@@ -29,8 +34,15 @@ export const EventProcessorEnvSchema = z.object({
   /** Coins to poll prices for, comma-separated DefiLlama ids. */
   DEFILLAMA_COINS: z
     .string()
-    .default('coingecko:bitcoin,coingecko:ethereum,coingecko:solana,coingecko:binancecoin,coingecko:tether,coingecko:usd-coin')
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+    .default(
+      'coingecko:bitcoin,coingecko:ethereum,coingecko:solana,coingecko:binancecoin,coingecko:tether,coingecko:usd-coin',
+    )
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   /** A price moving at least this percent since the last event makes an event. */
   PRICE_CHANGE_PCT: percent.default(0.1),
   /** A TVL moving at least this percent... */
@@ -42,7 +54,11 @@ export const EventProcessorEnvSchema = z.object({
   /** EVENTS_STREAM: the stream every published event is appended to for the alert engine (`off`: none). */
   ...streamsEnvShape,
   /** Trim the events stream to about this many events: the backlog kept while the alert engine is down. */
-  EVENTS_STREAM_MAXLEN: z.coerce.number({ error: 'expected a number of events' }).int().positive().default(QUEUE_DEFAULTS.maxLen),
+  EVENTS_STREAM_MAXLEN: z.coerce
+    .number({ error: 'expected a number of events' })
+    .int()
+    .positive()
+    .default(QUEUE_DEFAULTS.maxLen),
 });
 export type EventProcessorConfig = z.output<typeof EventProcessorEnvSchema>;
 

@@ -22,10 +22,34 @@ export class Processor {
     readonly writer: PointWriter,
     registry: Registry,
   ) {
-    this.outcomes = new Counter({ name: 'processor_records_total', help: 'Records processed, by outcome and origin', labelNames: ['outcome', 'origin'], registers: [registry] });
-    this.publishMs = new Histogram({ name: 'processor_batch_ms', help: 'Time to process and publish one batch', buckets: [1, 2, 5, 10, 20, 50, 100, 250, 1000], registers: [registry] });
-    new Gauge({ name: 'processor_write_backlog', help: 'Points waiting to be written to PostgreSQL', registers: [registry], collect() { this.set(writer.backlog); } });
-    new Gauge({ name: 'processor_cached_keys', help: 'Tokens and protocols in the hot cache', registers: [registry], collect() { this.set(pipeline.cache.size); } });
+    this.outcomes = new Counter({
+      name: 'processor_records_total',
+      help: 'Records processed, by outcome and origin',
+      labelNames: ['outcome', 'origin'],
+      registers: [registry],
+    });
+    this.publishMs = new Histogram({
+      name: 'processor_batch_ms',
+      help: 'Time to process and publish one batch',
+      buckets: [1, 2, 5, 10, 20, 50, 100, 250, 1000],
+      registers: [registry],
+    });
+    new Gauge({
+      name: 'processor_write_backlog',
+      help: 'Points waiting to be written to PostgreSQL',
+      registers: [registry],
+      collect() {
+        this.set(writer.backlog);
+      },
+    });
+    new Gauge({
+      name: 'processor_cached_keys',
+      help: 'Tokens and protocols in the hot cache',
+      registers: [registry],
+      collect() {
+        this.set(pipeline.cache.size);
+      },
+    });
   }
 
   /** Process records in order; resolves with each one's outcome. */

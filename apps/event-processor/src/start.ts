@@ -47,27 +47,59 @@ export async function start(config: EventProcessorConfig, deps: EventProcessorDe
   return startClosing(deps.logger, (closer) => startWith(config, deps, closer));
 }
 
-async function startWith(config: EventProcessorConfig, deps: EventProcessorDeps, closer: Closer): Promise<RunningEventProcessor> {
+async function startWith(
+  config: EventProcessorConfig,
+  deps: EventProcessorDeps,
+  closer: Closer,
+): Promise<RunningEventProcessor> {
   const { logger } = deps;
-  const db = deps.db ?? closer.add('database', await openDatabase({ url: config.DATABASE_URL, logger }), (d) => d.close());
+  const db =
+    deps.db ?? closer.add('database', await openDatabase({ url: config.DATABASE_URL, logger }), (d) => d.close());
   const engine =
     deps.engine ??
-    closer.add('engine', await createEngine({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, ...engineOptionsFromEnv(config), logger }), (e) => e.close());
+    closer.add(
+      'engine',
+      await createEngine({
+        redisUrl: config.REDIS_URL,
+        prefix: config.REDIS_PREFIX,
+        ...engineOptionsFromEnv(config),
+        logger,
+      }),
+      (e) => e.close(),
+    );
 
   const registry = createMetricsRegistry('event-processor');
-  const thresholds = { pricePct: config.PRICE_CHANGE_PCT, tvlPct: config.TVL_CHANGE_PCT, tvlUsd: config.TVL_CHANGE_USD };
-  const writer = closer.add('point writer', new PointWriter(db, { logger, maxBuffered: config.WRITE_BUFFER_MAX }), (w) => w.close());
+  const thresholds = {
+    pricePct: config.PRICE_CHANGE_PCT,
+    tvlPct: config.TVL_CHANGE_PCT,
+    tvlUsd: config.TVL_CHANGE_USD,
+  };
+  const writer = closer.add(
+    'point writer',
+    new PointWriter(db, { logger, maxBuffered: config.WRITE_BUFFER_MAX }),
+    (w) => w.close(),
+  );
   const feed = await openEventFeed(config, deps, closer, registry);
   const processor = new Processor(new Pipeline(engine, thresholds, 'event-processor', feed), writer, registry);
 
   if (config.POSTGRES_CHANGES) {
-    closer.add('postgres changes', await listenForPointChanges(db, (records) => processor.process(records), logger), (stop) => stop());
+    closer.add(
+      'postgres changes',
+      await listenForPointChanges(db, (records) => processor.process(records), logger),
+      (stop) => stop(),
+    );
   }
   // Token and protocol metadata (names, symbols, categories, chains) for the query API.
   const reference = new ReferenceWriter(db);
   if (config.DEFILLAMA_POLL) {
     const poller = new DefiLlamaPoller(
-      { apiUrl: config.DEFILLAMA_API_URL, coinsUrl: config.DEFILLAMA_COINS_URL, coins: config.DEFILLAMA_COINS, intervalMs: config.DEFILLAMA_POLL_MS, reference },
+      {
+        apiUrl: config.DEFILLAMA_API_URL,
+        coinsUrl: config.DEFILLAMA_COINS_URL,
+        coins: config.DEFILLAMA_COINS,
+        intervalMs: config.DEFILLAMA_POLL_MS,
+        reference,
+      },
       (records) => processor.process(records),
       logger,
     );
@@ -100,12 +132,22 @@ async function startWith(config: EventProcessorConfig, deps: EventProcessorDeps,
  * queue is shared, because an in-memory stream that no other part of this process reads
  * would only fill memory up to EVENTS_STREAM_MAXLEN.
  */
-async function openEventFeed(config: EventProcessorConfig, deps: EventProcessorDeps, closer: Closer, registry: Registry): Promise<EventFeed | undefined> {
+async function openEventFeed(
+  config: EventProcessorConfig,
+  deps: EventProcessorDeps,
+  closer: Closer,
+  registry: Registry,
+): Promise<EventFeed | undefined> {
   const stream = streamNames(config).events;
   if (stream === undefined) return undefined;
   let queue = deps.queue;
   if (!queue && config.REDIS_URL) {
-    const owned = await createQueue({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, maxLen: config.EVENTS_STREAM_MAXLEN, logger: deps.logger });
+    const owned = await createQueue({
+      redisUrl: config.REDIS_URL,
+      prefix: config.REDIS_PREFIX,
+      maxLen: config.EVENTS_STREAM_MAXLEN,
+      logger: deps.logger,
+    });
     queue = closer.add('queue', owned, (q) => q.close());
   }
   if (!queue) {

@@ -21,7 +21,11 @@ async function streamEntries(queue: Queue, stream = 'events'): Promise<QueueEntr
 
 function ingester(app: RunningEventProcessor) {
   return (body: unknown) =>
-    fetch(`${app.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
+    fetch(`${app.url}/v1/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify(body),
+    });
 }
 
 describe('the events feed', () => {
@@ -50,7 +54,14 @@ describe('the events feed', () => {
   });
 
   async function startApp(env: Record<string, string>, deps: { queue?: Queue } = {}): Promise<RunningEventProcessor> {
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', INGEST_TOKEN: TOKEN, POSTGRES_CHANGES: 'false', ...env });
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      INGEST_TOKEN: TOKEN,
+      POSTGRES_CHANGES: 'false',
+      ...env,
+    });
     // Registered before the start is awaited: closed even if it completes after a timed-out test.
     return apps.add(start(config, { logger, db: database.db, ...deps }), (app) => app.close());
   }
@@ -64,7 +75,10 @@ describe('the events feed', () => {
     const app = await startApp({ REDIS_URL: redisUrl, REDIS_PREFIX: prefix });
     const ingest = ingester(app);
     const t = Date.now();
-    await ingest({ prices: [{ tokenId: 'coingecko:ethereum', price: 3000, timestamp: t }], tvl: [{ protocolId: 'lido', tvl: 1e9, timestamp: t }] });
+    await ingest({
+      prices: [{ tokenId: 'coingecko:ethereum', price: 3000, timestamp: t }],
+      tvl: [{ protocolId: 'lido', tvl: 1e9, timestamp: t }],
+    });
     const res = await ingest({
       prices: [
         { tokenId: 'coingecko:ethereum', price: 3100, timestamp: t + 1 },
@@ -77,7 +91,9 @@ describe('the events feed', () => {
 
     const entries = await streamEntries(await redisQueue());
     const events = entries.map((e) => EventEnvelopeSchema.parse(JSON.parse(e.payload)));
-    expect(events.map((e) => (e.type === 'price_update' ? e.data.price : e.type === 'tvl_update' ? e.data.tvl : null))).toEqual([3100, 3200, 1.1e9]);
+    expect(
+      events.map((e) => (e.type === 'price_update' ? e.data.price : e.type === 'tvl_update' ? e.data.tvl : null)),
+    ).toEqual([3100, 3200, 1.1e9]);
     // The very text subscribers got: what the engine keeps in the channel's history.
     const engine = new RedisEngine({ redis: redisUrl, prefix });
     await engine.start();
@@ -98,7 +114,10 @@ describe('the events feed', () => {
       const refused = await ingest(change);
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('1');
-      expect(await refused.json()).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('the events stream did not take the events') });
+      expect(await refused.json()).toMatchObject({
+        code: 'UNAVAILABLE',
+        message: expect.stringContaining('the events stream did not take the events'),
+      });
     } finally {
       await admin.del(key);
     }
@@ -113,7 +132,9 @@ describe('the events feed', () => {
     const ingest = ingester(app);
     const t = Date.now();
     await ingest({ prices: [{ tokenId: 'coingecko:solana', price: 150, timestamp: t }] });
-    expect(await (await ingest({ prices: [{ tokenId: 'coingecko:solana', price: 160, timestamp: t + 1 }] })).json()).toMatchObject({ events: 1 });
+    expect(
+      await (await ingest({ prices: [{ tokenId: 'coingecko:solana', price: 160, timestamp: t + 1 }] })).json(),
+    ).toMatchObject({ events: 1 });
     expect(await admin.exists(createKeys(prefix).stream('events'))).toBe(0);
     expect(await admin.exists(createKeys(prefix).history('token:coingecko:solana'))).toBe(1);
   });
@@ -126,7 +147,9 @@ describe('the events feed', () => {
     const t = Date.now();
     await ingest({ prices: [{ tokenId: 'coingecko:ethereum', price: 3000, timestamp: t }] });
     for (const [i, price] of [3100, 3200, 3300].entries()) {
-      expect(await (await ingest({ prices: [{ tokenId: 'coingecko:ethereum', price, timestamp: t + i + 1 }] })).json()).toMatchObject({ events: 1 });
+      expect(
+        await (await ingest({ prices: [{ tokenId: 'coingecko:ethereum', price, timestamp: t + i + 1 }] })).json(),
+      ).toMatchObject({ events: 1 });
     }
     expect(await queue.length('events')).toBe(0);
     const entries = await streamEntries(queue, 'market-events');

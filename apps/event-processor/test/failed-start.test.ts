@@ -34,9 +34,11 @@ describe('a failed start', () => {
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
     try {
       // Start-up takes a few seconds (tsx, migrations); an open connection would keep it alive for good.
-      const code = await withTimeout(exited, 30_000, 'the process to exit after its failed start').catch((error: Error) => {
-        throw new Error(`${error.message}; its output: ${output}`);
-      });
+      const code = await withTimeout(exited, 30_000, 'the process to exit after its failed start').catch(
+        (error: Error) => {
+          throw new Error(`${error.message}; its output: ${output}`);
+        },
+      );
       expect(output).toContain('start failed: EADDRINUSE');
       expect(code).toBe(0);
     } finally {

@@ -22,13 +22,16 @@ describe('simulator backfill', () => {
     expect(times.at(-1)).toBeLessThan(Date.now());
     expect(emitted).toHaveLength(0);
     // ETH moved over the day, and the next live tick starts where the history ended.
-    const eth = (batch: ObservationRecord[]) => batch.find((r) => r.kind === 'price' && r.tokenId === 'coingecko:ethereum') as { price: number };
+    const eth = (batch: ObservationRecord[]) =>
+      batch.find((r) => r.kind === 'price' && r.tokenId === 'coingecko:ethereum') as { price: number };
     const last = eth(stored.at(-1)!).price;
     expect(eth(stored[0]!).price).not.toBe(last);
     expect(Math.abs(eth(simulator.tick()).price / last - 1)).toBeLessThan(0.05);
   });
 
   it('refuses a backfill without a store', () => {
-    expect(() => new Simulator(async () => undefined, createLogger('test', 'silent'), { backfillHours: 1 })).toThrow(/store/);
+    expect(() => new Simulator(async () => undefined, createLogger('test', 'silent'), { backfillHours: 1 })).toThrow(
+      /store/,
+    );
   });
 });

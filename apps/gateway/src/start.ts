@@ -54,8 +54,19 @@ async function startWith(config: GatewayConfig, deps: GatewayDeps, closer: Close
   const { logger } = deps;
   const engine =
     deps.engine ??
-    closer.add('engine', await createEngine({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, ...engineOptionsFromEnv(config), heartbeatMs: config.ENGINE_HEARTBEAT_MS, logger }), (e) => e.close());
-  const db = deps.db ?? closer.add('database', await openDatabase({ url: config.DATABASE_URL, logger }), (d) => d.close());
+    closer.add(
+      'engine',
+      await createEngine({
+        redisUrl: config.REDIS_URL,
+        prefix: config.REDIS_PREFIX,
+        ...engineOptionsFromEnv(config),
+        heartbeatMs: config.ENGINE_HEARTBEAT_MS,
+        logger,
+      }),
+      (e) => e.close(),
+    );
+  const db =
+    deps.db ?? closer.add('database', await openDatabase({ url: config.DATABASE_URL, logger }), (d) => d.close());
 
   const tiers = resolveTierLimits(config.TIER_LIMITS, 'TIER_LIMITS');
   const keys = new ApiKeyStore(db, { tiers });
@@ -65,7 +76,13 @@ async function startWith(config: GatewayConfig, deps: GatewayDeps, closer: Close
     logger.info(seeded, 'seeded API keys');
   }
   const jwt = jwtVerifierFromEnv(config, { tiers });
-  const redis = config.REDIS_URL ? closer.add('redis (limits)', createRedis(config.REDIS_URL, { connectionName: 'defi-realtime:gateway-limits', logger }), (r) => r.quit()) : undefined;
+  const redis = config.REDIS_URL
+    ? closer.add(
+        'redis (limits)',
+        createRedis(config.REDIS_URL, { connectionName: 'defi-realtime:gateway-limits', logger }),
+        (r) => r.quit(),
+      )
+    : undefined;
   // Connected before the first handshake: until then the limiter counts in memory, apart from Redis.
   await redis?.ping();
 
@@ -87,7 +104,12 @@ async function startWith(config: GatewayConfig, deps: GatewayDeps, closer: Close
     engine,
     hub,
     authenticator: new Authenticator({ apiKeys: keys, jwt }),
-    ipLimiter: createLimiter({ points: config.IP_CONNECTIONS_PER_MINUTE, durationMs: 60_000, prefix: `${config.REDIS_PREFIX}:limit:ip`, redis }),
+    ipLimiter: createLimiter({
+      points: config.IP_CONNECTIONS_PER_MINUTE,
+      durationMs: 60_000,
+      prefix: `${config.REDIS_PREFIX}:limit:ip`,
+      redis,
+    }),
     quotas: new ConnectionQuotas(engine),
     resumeStore: new ResumeStore(engine, config.RECOVERY_WINDOW_MS),
     metrics,
@@ -97,18 +119,37 @@ async function startWith(config: GatewayConfig, deps: GatewayDeps, closer: Close
     anonymousLimits: tiers.free,
     draining: false,
   };
-  engine.onNodeDown((nodeId) => ctx.audit.warn({ event: 'node_down', nodeId }, 'gateway node down: its connections and quotas were released'));
+  engine.onNodeDown((nodeId) =>
+    ctx.audit.warn({ event: 'node_down', nodeId }, 'gateway node down: its connections and quotas were released'),
+  );
 
   const host: ConnectionHost = {
     slowConsumerBytes: config.SLOW_CONSUMER_BYTES,
     counts: metrics.counts,
     onSlowConsumer: (connection) => {
       metrics.slowConsumerCloses.inc();
-      ctx.audit.warn({ event: 'slow_consumer', connectionId: connection.id, keyId: connection.principal?.id, remoteAddress: connection.remoteAddress, bufferedBytes: connection.ws.bufferedAmount }, 'slow consumer closed');
-      connection.closeWith('SLOW_CONSUMER', `send buffer over ${config.SLOW_CONSUMER_BYTES} bytes: read faster or subscribe to less`);
+      ctx.audit.warn(
+        {
+          event: 'slow_consumer',
+          connectionId: connection.id,
+          keyId: connection.principal?.id,
+          remoteAddress: connection.remoteAddress,
+          bufferedBytes: connection.ws.bufferedAmount,
+        },
+        'slow consumer closed',
+      );
+      connection.closeWith(
+        'SLOW_CONSUMER',
+        `send buffer over ${config.SLOW_CONSUMER_BYTES} bytes: read faster or subscribe to less`,
+      );
     },
   };
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.MAX_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: config.MAX_MESSAGE_BYTES,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
   const health = new Health().addCheck('engine', () => engine.nodes()).addCheck('database', () => db.query('SELECT 1'));
   const server = createServer(createRequestHandler(ctx, health, registry));
   server.on('clientError', answerClientError); // requests Node's parser refuses answer {code, message} too

@@ -1,5 +1,15 @@
 import type { Socket } from 'node:net';
-import { closeAfterAll, metric, open, protocolEvent, sessionSaved, START_TEST_TIMEOUT_MS, startGateway, withTimeout, type TestGateway } from './helpers';
+import {
+  closeAfterAll,
+  metric,
+  open,
+  protocolEvent,
+  sessionSaved,
+  START_TEST_TIMEOUT_MS,
+  startGateway,
+  withTimeout,
+  type TestGateway,
+} from './helpers';
 
 // One client that stops reading must not hold up the others or grow the server's memory.
 
@@ -12,12 +22,15 @@ const MAX_EVENTS = 30_000;
 let t: TestGateway;
 const started = closeAfterAll();
 beforeAll(async () => {
-  t = await started.add(startGateway({
-    SLOW_CONSUMER_BYTES: String(SLOW_CONSUMER_BYTES),
-    // Keep every event of this test replayable, so resume can be checked for gaps.
-    HISTORY_SIZE: String(MAX_EVENTS * 2),
-    RECOVERY_MAX_EVENTS: String(MAX_EVENTS * 2),
-  }), (g) => g.cleanup());
+  t = await started.add(
+    startGateway({
+      SLOW_CONSUMER_BYTES: String(SLOW_CONSUMER_BYTES),
+      // Keep every event of this test replayable, so resume can be checked for gaps.
+      HISTORY_SIZE: String(MAX_EVENTS * 2),
+      RECOVERY_MAX_EVENTS: String(MAX_EVENTS * 2),
+    }),
+    (g) => g.cleanup(),
+  );
 }, START_TEST_TIMEOUT_MS);
 afterEach(() => t.closeClients());
 
@@ -59,7 +72,9 @@ describe('backpressure', () => {
     let published = 0;
     let closed = false;
     while (!closed && published < MAX_EVENTS) {
-      await Promise.all(Array.from({ length: BATCH }, (_, i) => t.publish(protocolEvent(`p-${(published + i) % 50}`, EVENT_BYTES))));
+      await Promise.all(
+        Array.from({ length: BATCH }, (_, i) => t.publish(protocolEvent(`p-${(published + i) % 50}`, EVENT_BYTES))),
+      );
       published += BATCH;
       closed = (await metric(t.httpUrl, 'gateway_slow_consumer_closes_total')) > closesBefore;
     }

@@ -90,7 +90,11 @@ export class TestClient {
         clearTimeout(timer);
         readRefusal(res).then((refusal) => {
           ws.terminate();
-          reject(Object.assign(new Error(`handshake refused with HTTP ${refusal.status}: ${JSON.stringify(refusal.body)}`), { refusal }));
+          reject(
+            Object.assign(new Error(`handshake refused with HTTP ${refusal.status}: ${JSON.stringify(refusal.body)}`), {
+              refusal,
+            }),
+          );
         }, reject);
       });
       ws.once('error', (err) => {
@@ -139,7 +143,9 @@ export class TestClient {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
         const seen = this.messages.slice(-5).map((m) => JSON.stringify(m).slice(0, 200));
-        reject(new Error(`no message matching ${String(match)} within ${timeoutMs} ms; last received: ${seen.join('\n')}`));
+        reject(
+          new Error(`no message matching ${String(match)} within ${timeoutMs} ms; last received: ${seen.join('\n')}`),
+        );
       }, timeoutMs);
       this.waiters.push(waiter);
     });
@@ -148,7 +154,9 @@ export class TestClient {
   private checked(message: Message): Promise<Message> {
     const problem = this.invalid.get(message);
     if (problem === undefined) return Promise.resolve(message);
-    return Promise.reject(new Error(`the server sent a message outside its schema: ${JSON.stringify(message).slice(0, 300)}\n${problem}`));
+    return Promise.reject(
+      new Error(`the server sent a message outside its schema: ${JSON.stringify(message).slice(0, 300)}\n${problem}`),
+    );
   }
 
   /** Send a message and wait for the reply carrying its `id`. */
@@ -164,7 +172,13 @@ export class TestClient {
 
   /** Every data message received so far (optionally only one channel's), in order. */
   data(channel?: string): Message[] {
-    return this.messages.filter((m) => typeof m['position'] === 'object' && m['data'] !== undefined && m['type'] !== 'snapshot' && (channel === undefined || m['channel'] === channel));
+    return this.messages.filter(
+      (m) =>
+        typeof m['position'] === 'object' &&
+        m['data'] !== undefined &&
+        m['type'] !== 'snapshot' &&
+        (channel === undefined || m['channel'] === channel),
+    );
   }
 
   /** Resolves with the close code and reason; rejects when the server has not closed within `timeoutMs`. */

@@ -27,15 +27,18 @@ describe('a cluster of gateway processes on one Redis', () => {
   const started = closeAfterAll();
 
   const start = async () => {
-    const node = await started.add(spawnGateway({
-      REDIS_URL: redisUrl,
-      REDIS_PREFIX: prefix,
-      DATABASE_URL: `${database.url}?options=${encodeURIComponent(`-c search_path=${database.schema}`)}`,
-      SEED_API_KEYS: `${key}:pro`,
-      ENGINE_HEARTBEAT_MS: String(ENGINE_HEARTBEAT_MS),
-      ADMIN_TOKEN,
-      DRAIN_TIMEOUT_MS: '3000',
-    }), (n) => n.stop('SIGKILL'));
+    const node = await started.add(
+      spawnGateway({
+        REDIS_URL: redisUrl,
+        REDIS_PREFIX: prefix,
+        DATABASE_URL: `${database.url}?options=${encodeURIComponent(`-c search_path=${database.schema}`)}`,
+        SEED_API_KEYS: `${key}:pro`,
+        ENGINE_HEARTBEAT_MS: String(ENGINE_HEARTBEAT_MS),
+        ADMIN_TOKEN,
+        DRAIN_TIMEOUT_MS: '3000',
+      }),
+      (n) => n.stop('SIGKILL'),
+    );
     nodes.push(node);
     return node;
   };
@@ -53,7 +56,9 @@ describe('a cluster of gateway processes on one Redis', () => {
     return Number(count);
   };
   const keyConnections = async () => {
-    const { rows } = await database.db.query<{ id: string }>('SELECT id FROM api_keys WHERE key_prefix = $1', [keyPrefix(key)]);
+    const { rows } = await database.db.query<{ id: string }>('SELECT id FROM api_keys WHERE key_prefix = $1', [
+      keyPrefix(key),
+    ]);
     return publisher.countMembers(`quota:connections:api_key:${rows[0]!.id}`);
   };
 
@@ -116,40 +121,55 @@ describe('a cluster of gateway processes on one Redis', () => {
     expect(onB.data).toEqual(onA.data);
   });
 
-  it('releases the connections and quota of a SIGKILLed node within two heartbeat intervals', async () => {
-    const victim = await start();
-    const before = await keyConnections();
-    await connect(victim);
-    await connect(victim);
-    expect(await keyConnections()).toBe(before + 2);
-    victim.child.kill('SIGKILL');
-    await victim.exited;
-    const killedAt = Date.now();
-    // Detection takes the node timeout (2 heartbeats) plus one survivor check period.
-    await eventually(async () => expect(await keyConnections()).toBe(before), 4 * ENGINE_HEARTBEAT_MS + 2_000);
-    const took = Date.now() - killedAt;
-    expect(took).toBeLessThan(4 * ENGINE_HEARTBEAT_MS + 2_000);
-    const survivor = nodes[0]!;
-    await eventually(() => expect(survivor.logs.some((l) => l.event === 'node_down' && l.nodeId === victim.nodeId) || nodes[1]!.logs.some((l) => l.event === 'node_down' && l.nodeId === victim.nodeId)).toBe(true));
-  }, START_TEST_TIMEOUT_MS);
+  it(
+    'releases the connections and quota of a SIGKILLed node within two heartbeat intervals',
+    async () => {
+      const victim = await start();
+      const before = await keyConnections();
+      await connect(victim);
+      await connect(victim);
+      expect(await keyConnections()).toBe(before + 2);
+      victim.child.kill('SIGKILL');
+      await victim.exited;
+      const killedAt = Date.now();
+      // Detection takes the node timeout (2 heartbeats) plus one survivor check period.
+      await eventually(async () => expect(await keyConnections()).toBe(before), 4 * ENGINE_HEARTBEAT_MS + 2_000);
+      const took = Date.now() - killedAt;
+      expect(took).toBeLessThan(4 * ENGINE_HEARTBEAT_MS + 2_000);
+      const survivor = nodes[0]!;
+      await eventually(() =>
+        expect(
+          survivor.logs.some((l) => l.event === 'node_down' && l.nodeId === victim.nodeId) ||
+            nodes[1]!.logs.some((l) => l.event === 'node_down' && l.nodeId === victim.nodeId),
+        ).toBe(true),
+      );
+    },
+    START_TEST_TIMEOUT_MS,
+  );
 
-  it('drains on SIGTERM: clients told to go with 1001 and resume elsewhere, then it exits', async () => {
-    const leaving = await start();
-    const client = await connect(leaving);
-    await client.subscribe(['prices']);
-    leaving.child.kill('SIGTERM');
-    const closed = await client.closedWithin(5_000);
-    expect(closed.code).toBe(1001);
-    expect(client.messages.some((m) => m.type === 'error' && m.code === 'GOING_AWAY')).toBe(true);
-    const exit = await leaving.exited;
-    expect(exit.code).toBe(0);
-    // Its client resumes on another node and gets what it missed.
-    const welcome = client.messages.find((m) => m.type === 'welcome')!;
-    await publish(3333);
-    const { client: again } = await TestClient.welcomed(wsUrl(nodes[0]!.url), { apiKey: key });
-    clients.push(again);
-    const result = await again.request({ type: 'resume', id: 'r', resumeToken: welcome.resumeToken });
-    expect(result.results).toEqual([expect.objectContaining({ channel: 'prices', status: 'subscribed', recovered: true })]);
-    expect((await again.next('price_update')).data.price).toBe(3333);
-  }, START_TEST_TIMEOUT_MS);
+  it(
+    'drains on SIGTERM: clients told to go with 1001 and resume elsewhere, then it exits',
+    async () => {
+      const leaving = await start();
+      const client = await connect(leaving);
+      await client.subscribe(['prices']);
+      leaving.child.kill('SIGTERM');
+      const closed = await client.closedWithin(5_000);
+      expect(closed.code).toBe(1001);
+      expect(client.messages.some((m) => m.type === 'error' && m.code === 'GOING_AWAY')).toBe(true);
+      const exit = await leaving.exited;
+      expect(exit.code).toBe(0);
+      // Its client resumes on another node and gets what it missed.
+      const welcome = client.messages.find((m) => m.type === 'welcome')!;
+      await publish(3333);
+      const { client: again } = await TestClient.welcomed(wsUrl(nodes[0]!.url), { apiKey: key });
+      clients.push(again);
+      const result = await again.request({ type: 'resume', id: 'r', resumeToken: welcome.resumeToken });
+      expect(result.results).toEqual([
+        expect.objectContaining({ channel: 'prices', status: 'subscribed', recovered: true }),
+      ]);
+      expect((await again.next('price_update')).data.price).toBe(3333);
+    },
+    START_TEST_TIMEOUT_MS,
+  );
 });

@@ -1,5 +1,11 @@
 import { ApiKeyStore } from '@defi-realtime/auth';
-import { CREDENTIAL_SUITE_JWT_SECRET, describeCredentialForms, withQuery, type CredentialOutcome, type CredentialRequest } from '@defi-realtime/auth/testing';
+import {
+  CREDENTIAL_SUITE_JWT_SECRET,
+  describeCredentialForms,
+  withQuery,
+  type CredentialOutcome,
+  type CredentialRequest,
+} from '@defi-realtime/auth/testing';
 import { startGateway, TestClient } from './helpers';
 
 // The same credential forms and refusals as the query API and the alert engine, at the
@@ -13,7 +19,12 @@ describeCredentialForms(
     try {
       const revoked = await new ApiKeyStore(t.db).create({ name: 'revoked', tier: 'pro' });
       await new ApiKeyStore(t.db).revoke(revoked.record.id);
-      return { validKey: t.keys.pro, revokedKey: revoked.key, send: (request) => handshake(t.url, request), close: () => t.cleanup() };
+      return {
+        validKey: t.keys.pro,
+        revokedKey: revoked.key,
+        send: (request) => handshake(t.url, request),
+        close: () => t.cleanup(),
+      };
     } catch (err) {
       await t.cleanup();
       throw err;
@@ -31,7 +42,12 @@ async function handshake(url: string, { headers, query }: CredentialRequest): Pr
   } catch (err) {
     const refusal = (err as { refusal?: { status: number; headers: Record<string, unknown>; body: unknown } }).refusal;
     if (!refusal) throw err;
-    return { outcome: 'refused', status: refusal.status, body: refusal.body, wwwAuthenticate: refusal.headers['www-authenticate'] as string | undefined };
+    return {
+      outcome: 'refused',
+      status: refusal.status,
+      body: refusal.body,
+      wwwAuthenticate: refusal.headers['www-authenticate'] as string | undefined,
+    };
   }
   try {
     // Authenticated at the handshake, `welcome` comes first; otherwise the request is refused until `authenticate`.

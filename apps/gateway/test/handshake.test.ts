@@ -1,7 +1,14 @@
 import { generateApiKey } from '@defi-realtime/auth';
 import { SignJWT } from 'jose';
 import { loadConfig } from '../src';
-import { closeAfterAll, eventually, START_TEST_TIMEOUT_MS, startGateway, TestClient, type TestGateway } from './helpers';
+import {
+  closeAfterAll,
+  eventually,
+  START_TEST_TIMEOUT_MS,
+  startGateway,
+  TestClient,
+  type TestGateway,
+} from './helpers';
 
 // How a client gets in (or is refused) at the WebSocket handshake and right after it.
 
@@ -11,17 +18,25 @@ const AUTH_TIMEOUT_MS = 800;
 let t: TestGateway;
 const started = closeAfterAll();
 beforeAll(async () => {
-  t = await started.add(startGateway({
-    JWT_SECRET,
-    AUTH_TIMEOUT_MS: String(AUTH_TIMEOUT_MS),
-    TIER_LIMITS: JSON.stringify({ free: { maxConnectionsPerKey: 2 } }),
-    // Every test here connects from 127.0.0.1: keep the per-IP limit out of the way.
-    IP_CONNECTIONS_PER_MINUTE: '1000',
-  }), (g) => g.cleanup());
+  t = await started.add(
+    startGateway({
+      JWT_SECRET,
+      AUTH_TIMEOUT_MS: String(AUTH_TIMEOUT_MS),
+      TIER_LIMITS: JSON.stringify({ free: { maxConnectionsPerKey: 2 } }),
+      // Every test here connects from 127.0.0.1: keep the per-IP limit out of the way.
+      IP_CONNECTIONS_PER_MINUTE: '1000',
+    }),
+    (g) => g.cleanup(),
+  );
 }, START_TEST_TIMEOUT_MS);
 
 function token(claims: Record<string, unknown>, expiresIn = '5m'): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('user-42').setIssuedAt().setExpirationTime(expiresIn).sign(new TextEncoder().encode(JWT_SECRET));
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('user-42')
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(JWT_SECRET));
 }
 
 describe('handshake', () => {
@@ -33,7 +48,12 @@ describe('handshake', () => {
       resumeToken: expect.any(String),
       heartbeatMs: 25_000,
       tier: 'pro',
-      limits: { maxConnectionsPerKey: 100, maxChannelsPerConnection: 500, maxMessageBytes: 65_536, recoveryWindowMs: 120_000 },
+      limits: {
+        maxConnectionsPerKey: 100,
+        maxChannelsPerConnection: 500,
+        maxMessageBytes: 65_536,
+        recoveryWindowMs: 120_000,
+      },
       serverTime: expect.any(Number),
     });
     const second = await t.client(t.keys.pro);
@@ -48,7 +68,10 @@ describe('handshake', () => {
     expect(refusal.headers['content-type']).toBe('application/json');
     expect(refusal.body).toEqual({ code: 'UNAUTHORIZED', message: expect.stringMatching(/unknown or revoked/) });
     const malformed = await TestClient.refused(t.url, { apiKey: 'not-a-key' });
-    expect(malformed).toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED', message: expect.stringMatching(/malformed/) } });
+    expect(malformed).toMatchObject({
+      status: 401,
+      body: { code: 'UNAUTHORIZED', message: expect.stringMatching(/malformed/) },
+    });
   });
 
   it('accepts a key in the x-api-key header', async () => {
@@ -58,7 +81,9 @@ describe('handshake', () => {
   });
 
   it('accepts an HS256 JWT as Authorization: Bearer, with the tier of its claim', async () => {
-    const client = await TestClient.connect(t.url, { headers: { authorization: `Bearer ${await token({ tier: 'pro' })}` } });
+    const client = await TestClient.connect(t.url, {
+      headers: { authorization: `Bearer ${await token({ tier: 'pro' })}` },
+    });
     expect(await client.next('welcome')).toMatchObject({ tier: 'pro', limits: { maxChannelsPerConnection: 500 } });
     await client.close();
     const expired = await TestClient.refused(t.url, { headers: { authorization: `Bearer ${await token({}, '-1m')}` } });
@@ -98,7 +123,10 @@ describe('handshake', () => {
 
   it('refuses another path with 404', async () => {
     const refusal = await TestClient.refused(t.url.replace('/v2/realtime', '/v1/realtime'), { apiKey: t.keys.pro });
-    expect(refusal).toMatchObject({ status: 404, body: { code: 'NOT_FOUND', message: expect.stringContaining('/v2/realtime') } });
+    expect(refusal).toMatchObject({
+      status: 404,
+      body: { code: 'NOT_FOUND', message: expect.stringContaining('/v2/realtime') },
+    });
   });
 
   it('refuses a third connection of a free key with 403 LIMIT_EXCEEDED, and accepts one again once another closes', async () => {
@@ -106,16 +134,23 @@ describe('handshake', () => {
     const second = await t.client(t.keys.free);
     expect(first.welcome.limits.maxConnectionsPerKey).toBe(2);
     const refusal = await TestClient.refused(t.url, { apiKey: t.keys.free });
-    expect(refusal).toMatchObject({ status: 403, body: { code: 'LIMIT_EXCEEDED', message: expect.stringMatching(/at most 2 connections/) } });
+    expect(refusal).toMatchObject({
+      status: 403,
+      body: { code: 'LIMIT_EXCEEDED', message: expect.stringMatching(/at most 2 connections/) },
+    });
     // Another key is not affected by this key's quota.
     const other = await t.client(t.keys.other);
 
     await first.client.close();
     // The slot is released once the server has handled the close: retry for a while, as a client would.
     let third: TestClient | undefined;
-    await eventually(async () => {
-      third = await TestClient.connect(t.url, { apiKey: t.keys.free });
-    }, 5_000, 100);
+    await eventually(
+      async () => {
+        third = await TestClient.connect(t.url, { apiKey: t.keys.free });
+      },
+      5_000,
+      100,
+    );
     expect(await third!.next('welcome')).toMatchObject({ tier: 'free' });
     await Promise.all([second.client.close(), third!.close(), other.client.close()]);
   });
@@ -125,12 +160,17 @@ describe('handshake with ALLOWED_ORIGINS', () => {
   let o: TestGateway;
   const started = closeAfterAll();
   beforeAll(async () => {
-    o = await started.add(startGateway({ ALLOWED_ORIGINS: 'https://app.example.com, https://dash.example.com' }), (g) => g.cleanup());
+    o = await started.add(startGateway({ ALLOWED_ORIGINS: 'https://app.example.com, https://dash.example.com' }), (g) =>
+      g.cleanup(),
+    );
   }, START_TEST_TIMEOUT_MS);
 
   it('refuses a browser from another origin with 403 and accepts an allowed one', async () => {
     const refusal = await TestClient.refused(o.url, { apiKey: o.keys.pro, ws: { origin: 'https://evil.example.net' } });
-    expect(refusal).toMatchObject({ status: 403, body: { code: 'FORBIDDEN', message: expect.stringContaining('evil.example.net') } });
+    expect(refusal).toMatchObject({
+      status: 403,
+      body: { code: 'FORBIDDEN', message: expect.stringContaining('evil.example.net') },
+    });
     const { client } = await o.client(o.keys.pro, { ws: { origin: 'https://dash.example.com' } });
     expect(client.isOpen).toBe(true);
     await client.close();

@@ -118,7 +118,8 @@ export async function startGateway(env: NodeJS.ProcessEnv = {}): Promise<TestGat
     async publish(event) {
       const positions: Record<string, Position> = {};
       // Channel by channel, in order, as the event processor does.
-      for (const channel of channelsForEvent(event)) positions[channel] = await publisher.publish(channel, JSON.stringify(event));
+      for (const channel of channelsForEvent(event))
+        positions[channel] = await publisher.publish(channel, JSON.stringify(event));
       return positions;
     },
     async client(apiKey = keys.pro, options = {}) {
@@ -142,7 +143,8 @@ export async function startGateway(env: NodeJS.ProcessEnv = {}): Promise<TestGat
  */
 export async function sessionSaved(t: TestGateway, resumeToken: string): Promise<void> {
   await eventually(async () => {
-    if ((await t.publisher.getState(`resume:${resumeToken}`)) === null) throw new Error(`session of ${resumeToken} not saved yet`);
+    if ((await t.publisher.getState(`resume:${resumeToken}`)) === null)
+      throw new Error(`session of ${resumeToken} not saved yet`);
   });
 }
 

@@ -1,5 +1,17 @@
 import { rawHttpRequest } from '@defi-realtime/runtime/testing';
-import { closeAfterAll, closeAfterEach, eventually, metric, priceEvent, sessionSaved, sleep, START_TEST_TIMEOUT_MS, startGateway, TestClient, type TestGateway } from './helpers';
+import {
+  closeAfterAll,
+  closeAfterEach,
+  eventually,
+  metric,
+  priceEvent,
+  sessionSaved,
+  sleep,
+  START_TEST_TIMEOUT_MS,
+  startGateway,
+  TestClient,
+  type TestGateway,
+} from './helpers';
 
 // Heartbeats, health and metrics endpoints, operator broadcasts, and a graceful restart.
 
@@ -45,13 +57,22 @@ describe('liveness and operations', () => {
     expect(health.status).toBe(200);
     const ready = await fetch(`${t.httpUrl}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ok', checks: { engine: { ok: true }, database: { ok: true } } });
+    expect(await ready.json()).toMatchObject({
+      status: 'ok',
+      checks: { engine: { ok: true }, database: { ok: true } },
+    });
   });
 
   it("answers a request Node's HTTP parser refuses (headers over 16 KiB) with 431 HEADERS_TOO_LARGE as {code, message}", async () => {
-    const res = await rawHttpRequest(t.httpUrl, `GET /healthz HTTP/1.1\r\nHost: test\r\nx-filler: ${'x'.repeat(16 * 1024)}\r\n\r\n`);
+    const res = await rawHttpRequest(
+      t.httpUrl,
+      `GET /healthz HTTP/1.1\r\nHost: test\r\nx-filler: ${'x'.repeat(16 * 1024)}\r\n\r\n`,
+    );
     expect(res.status).toBe(431);
-    expect(JSON.parse(res.body)).toEqual({ code: 'HEADERS_TOO_LARGE', message: expect.stringContaining('larger than 16 KiB') });
+    expect(JSON.parse(res.body)).toEqual({
+      code: 'HEADERS_TOO_LARGE',
+      message: expect.stringContaining('larger than 16 KiB'),
+    });
   });
 
   it('exposes connections, messages out and delivery latency on /metrics', async () => {
@@ -79,7 +100,10 @@ describe('liveness and operations', () => {
     expect(accepted.status).toBe(202);
     expect(await accepted.json()).toMatchObject({ status: 'accepted' });
     for (const client of [a, b]) {
-      expect(await client.next('system_announcement')).toEqual({ type: 'system_announcement', data: { message: 'Maintenance at 02:00 UTC', level: 'warning' } });
+      expect(await client.next('system_announcement')).toEqual({
+        type: 'system_announcement',
+        data: { message: 'Maintenance at 02:00 UTC', level: 'warning' },
+      });
     }
 
     const anonymous = await broadcast({ message: 'nope' });
@@ -97,38 +121,47 @@ describe('liveness and operations', () => {
 describe('graceful restart', () => {
   const startedHere = closeAfterEach();
 
-  it('closes clients with 1001 on shutdown, and a new gateway on the same Redis and database resumes their subscriptions', async () => {
-    const d = await startedHere.add(startGateway(), (g) => g.cleanup());
-    try {
-      const { client, welcome } = await d.client();
-      await client.subscribe(['token:coingecko:ethereum'], { filters: { minValue: 1000 } });
-      await d.publish(priceEvent({ price: 3000 }));
-      const seen = await client.next('price_update');
-
-      await d.gateway.close();
-      expect(await client.next('error')).toMatchObject({ code: 'GOING_AWAY' });
-      expect(await client.closedWithin()).toEqual({ code: 1001, reason: 'GOING_AWAY' });
-      const refused = await fetch(`${d.httpUrl}/healthz`).then(() => 'answered', () => 'refused');
-      expect(refused).toBe('refused');
-
-      // While no gateway runs, the event processor keeps publishing.
-      await d.publish(priceEvent({ price: 3001 }));
-      await d.publish(priceEvent({ price: 5 })); // below the restored minValue filter
-      await d.publish(priceEvent({ price: 3002 }));
-
-      const next = await d.startAnother();
-      await sessionSaved(d, welcome.resumeToken);
-      const { client: back } = await TestClient.welcomed(next.url, { apiKey: d.keys.pro });
+  it(
+    'closes clients with 1001 on shutdown, and a new gateway on the same Redis and database resumes their subscriptions',
+    async () => {
+      const d = await startedHere.add(startGateway(), (g) => g.cleanup());
       try {
-        const result = await back.request({ type: 'resume', id: 'after-restart', resumeToken: welcome.resumeToken });
-        expect(result.results).toEqual([{ channel: 'token:coingecko:ethereum', status: 'subscribed', position: seen.position, recovered: true }]);
-        await back.next((m) => m.type === 'price_update' && m.data.price === 3002);
-        expect(back.data().map((m) => m.data.price)).toEqual([3001, 3002]);
+        const { client, welcome } = await d.client();
+        await client.subscribe(['token:coingecko:ethereum'], { filters: { minValue: 1000 } });
+        await d.publish(priceEvent({ price: 3000 }));
+        const seen = await client.next('price_update');
+
+        await d.gateway.close();
+        expect(await client.next('error')).toMatchObject({ code: 'GOING_AWAY' });
+        expect(await client.closedWithin()).toEqual({ code: 1001, reason: 'GOING_AWAY' });
+        const refused = await fetch(`${d.httpUrl}/healthz`).then(
+          () => 'answered',
+          () => 'refused',
+        );
+        expect(refused).toBe('refused');
+
+        // While no gateway runs, the event processor keeps publishing.
+        await d.publish(priceEvent({ price: 3001 }));
+        await d.publish(priceEvent({ price: 5 })); // below the restored minValue filter
+        await d.publish(priceEvent({ price: 3002 }));
+
+        const next = await d.startAnother();
+        await sessionSaved(d, welcome.resumeToken);
+        const { client: back } = await TestClient.welcomed(next.url, { apiKey: d.keys.pro });
+        try {
+          const result = await back.request({ type: 'resume', id: 'after-restart', resumeToken: welcome.resumeToken });
+          expect(result.results).toEqual([
+            { channel: 'token:coingecko:ethereum', status: 'subscribed', position: seen.position, recovered: true },
+          ]);
+          await back.next((m) => m.type === 'price_update' && m.data.price === 3002);
+          expect(back.data().map((m) => m.data.price)).toEqual([3001, 3002]);
+        } finally {
+          await back.close();
+        }
       } finally {
-        await back.close();
+        await d.cleanup();
       }
-    } finally {
-      await d.cleanup();
-    }
-  }, START_TEST_TIMEOUT_MS);
+    },
+    START_TEST_TIMEOUT_MS,
+  );
 });

@@ -1,4 +1,11 @@
-import { closeAfterAll, priceEvent, START_TEST_TIMEOUT_MS, startGateway, TestClient, type TestGateway } from './helpers';
+import {
+  closeAfterAll,
+  priceEvent,
+  START_TEST_TIMEOUT_MS,
+  startGateway,
+  TestClient,
+  type TestGateway,
+} from './helpers';
 
 // What a client sees for each kind of message it sends, good or bad.
 
@@ -6,24 +13,44 @@ let t: TestGateway;
 const started = closeAfterAll();
 beforeAll(async () => {
   // Small free-tier limits so the limit tests need only a few messages; the pro key keeps the defaults.
-  t = await started.add(startGateway({ TIER_LIMITS: JSON.stringify({ free: { maxChannelsPerConnection: 3, subscriptionChangesPerMinute: 3 } }) }), (g) => g.cleanup());
+  t = await started.add(
+    startGateway({
+      TIER_LIMITS: JSON.stringify({ free: { maxChannelsPerConnection: 3, subscriptionChangesPerMinute: 3 } }),
+    }),
+    (g) => g.cleanup(),
+  );
 }, START_TEST_TIMEOUT_MS);
 
 describe('client messages', () => {
   it('answers malformed JSON with BAD_REQUEST and keeps the connection working', async () => {
     const { client } = await t.client();
     client.send('{"type": "ping", oops');
-    expect(await client.next('error')).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/not JSON/) });
-    expect(await client.request({ type: 'ping', id: 'after-garbage' })).toMatchObject({ type: 'pong', id: 'after-garbage', timestamp: expect.any(Number) });
+    expect(await client.next('error')).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/not JSON/),
+    });
+    expect(await client.request({ type: 'ping', id: 'after-garbage' })).toMatchObject({
+      type: 'pong',
+      id: 'after-garbage',
+      timestamp: expect.any(Number),
+    });
     expect(client.isOpen).toBe(true);
   });
 
   it('names the offending field of a schema error and echoes the id', async () => {
     const { client } = await t.client();
-    expect(await client.request({ type: 'subscribe', id: 's-1', channels: 'prices' })).toMatchObject({ type: 'error', code: 'BAD_REQUEST', field: 'channels' });
+    expect(await client.request({ type: 'subscribe', id: 's-1', channels: 'prices' })).toMatchObject({
+      type: 'error',
+      code: 'BAD_REQUEST',
+      field: 'channels',
+    });
     // A misspelt field is refused by name rather than silently ignored.
-    expect(await client.request({ type: 'subscribe', id: 's-2', channels: ['prices'], option: { throttleMs: 5 } })).toMatchObject({ code: 'BAD_REQUEST', field: 'option' });
-    expect(await client.request({ type: 'subscribe', id: 's-3', channels: ['prices'], options: { throttleMs: -1 } })).toMatchObject({ code: 'BAD_REQUEST', field: 'options.throttleMs' });
+    expect(
+      await client.request({ type: 'subscribe', id: 's-2', channels: ['prices'], option: { throttleMs: 5 } }),
+    ).toMatchObject({ code: 'BAD_REQUEST', field: 'option' });
+    expect(
+      await client.request({ type: 'subscribe', id: 's-3', channels: ['prices'], options: { throttleMs: -1 } }),
+    ).toMatchObject({ code: 'BAD_REQUEST', field: 'options.throttleMs' });
     expect(await client.request({ type: 'hello', id: 's-4' })).toMatchObject({ code: 'BAD_REQUEST', field: 'type' });
   });
 
@@ -37,20 +64,30 @@ describe('client messages', () => {
     const result = await client.subscribe(['prices', 'foo', 'token:nonsense', 'chain:ethereum:prices']);
     expect(result.results).toEqual([
       { channel: 'prices', status: 'subscribed', position: { offset: expect.any(Number), epoch: expect.any(String) } },
-      { channel: 'foo', status: 'error', error: { code: 'UNKNOWN_CHANNEL', message: expect.stringContaining("unknown channel kind 'foo'") } },
+      {
+        channel: 'foo',
+        status: 'error',
+        error: { code: 'UNKNOWN_CHANNEL', message: expect.stringContaining("unknown channel kind 'foo'") },
+      },
       { channel: 'token:nonsense', status: 'error', error: { code: 'UNKNOWN_CHANNEL', message: expect.any(String) } },
       { channel: 'chain:ethereum:prices', status: 'subscribed', position: expect.any(Object) },
     ]);
     // The valid channels really are live.
     await t.publish(priceEvent({ price: 3000 }));
-    expect(await client.next((m) => m.type === 'price_update' && m.channel === 'chain:ethereum:prices')).toMatchObject({ data: { price: 3000 } });
+    expect(await client.next((m) => m.type === 'price_update' && m.channel === 'chain:ethereum:prices')).toMatchObject({
+      data: { price: 3000 },
+    });
   });
 
   it("refuses someone else's alerts channel with FORBIDDEN, per channel", async () => {
     const { client } = await t.client();
     const result = await client.subscribe(['alerts:seed:drt_someone', 'alerts']);
     expect(result.results).toEqual([
-      { channel: 'alerts:seed:drt_someone', status: 'error', error: { code: 'FORBIDDEN', message: expect.any(String) } },
+      {
+        channel: 'alerts:seed:drt_someone',
+        status: 'error',
+        error: { code: 'FORBIDDEN', message: expect.any(String) },
+      },
       { channel: 'alerts', status: 'subscribed', position: expect.any(Object) },
     ]);
     expect(client.isOpen).toBe(true);
@@ -58,7 +95,12 @@ describe('client messages', () => {
 
   it('answers aliases with the canonical channel names', async () => {
     const { client } = await t.client();
-    const result = await client.subscribe(['events:prices', 'uniswap-v3:ethereum', 'tvl_changes', 'TOKEN:coingecko:Ethereum']);
+    const result = await client.subscribe([
+      'events:prices',
+      'uniswap-v3:ethereum',
+      'tvl_changes',
+      'TOKEN:coingecko:Ethereum',
+    ]);
     expect(result.results.map((r: { channel: string; status: string }) => [r.channel, r.status])).toEqual([
       ['prices', 'subscribed'],
       ['protocol:uniswap-v3:ethereum', 'subscribed'],
@@ -103,7 +145,13 @@ describe('client messages', () => {
   it('refuses channels past the tier limit with LIMIT_EXCEEDED and subscribes the rest', async () => {
     const { client, welcome } = await t.client(t.keys.free);
     expect(welcome.limits.maxChannelsPerConnection).toBe(3);
-    const result = await client.subscribe(['prices', 'tvl', 'protocols', 'token:coingecko:bitcoin', 'chain:bsc:prices']);
+    const result = await client.subscribe([
+      'prices',
+      'tvl',
+      'protocols',
+      'token:coingecko:bitcoin',
+      'chain:bsc:prices',
+    ]);
     expect(result.results.map((r: { status: string; error?: { code: string } }) => r.error?.code ?? r.status)).toEqual([
       'subscribed',
       'subscribed',
@@ -131,7 +179,11 @@ describe('client messages', () => {
     for (let i = 0; i < 3; i++) expect((await client.subscribe(['prices'])).type).toBe('subscription_result');
     const over = await client.request({ type: 'unsubscribe', id: 'over', channels: ['prices'] });
     // Refused, not served: the error says how long to wait.
-    expect(over).toMatchObject({ type: 'error', code: 'RATE_LIMITED', message: expect.stringMatching(/retry in \d+ s/) });
+    expect(over).toMatchObject({
+      type: 'error',
+      code: 'RATE_LIMITED',
+      message: expect.stringMatching(/retry in \d+ s/),
+    });
     for (let i = 0; i < 10; i++) client.send({ type: 'subscribe', channels: ['tvl'] });
     expect(await client.closedWithin()).toEqual({ code: 4029, reason: 'RATE_LIMITED' });
     expect(client.messages.filter((m) => m.type === 'subscription_result')).toHaveLength(3);
@@ -149,7 +201,11 @@ describe('client messages', () => {
 
   it('tells a client that has not authenticated to do so, without closing', async () => {
     const client = await TestClient.connect(t.url);
-    expect(await client.request({ type: 'subscribe', id: 'early', channels: ['prices'] })).toMatchObject({ type: 'error', code: 'UNAUTHORIZED', id: 'early' });
+    expect(await client.request({ type: 'subscribe', id: 'early', channels: ['prices'] })).toMatchObject({
+      type: 'error',
+      code: 'UNAUTHORIZED',
+      id: 'early',
+    });
     client.send({ type: 'authenticate', apiKey: t.keys.pro });
     await client.next('welcome');
     expect((await client.subscribe(['prices'])).results[0]).toMatchObject({ status: 'subscribed' });
@@ -159,10 +215,27 @@ describe('client messages', () => {
   it('echoes the id of every client message in its reply', async () => {
     const { client } = await t.client();
     expect(await client.request({ type: 'ping', id: 42 })).toMatchObject({ type: 'pong', id: 42 });
-    expect(await client.request({ type: 'subscribe', id: 'a', channels: ['prices'] })).toMatchObject({ type: 'subscription_result', id: 'a' });
-    expect(await client.request({ type: 'list_subscriptions', id: 'b' })).toMatchObject({ type: 'subscription_result', id: 'b' });
-    expect(await client.request({ type: 'unsubscribe', id: 'c', channels: ['prices'] })).toMatchObject({ type: 'subscription_result', id: 'c' });
-    expect(await client.request({ type: 'resume', id: 'd', resumeToken: 'nope' })).toMatchObject({ type: 'error', id: 'd', code: 'RESUME_FAILED' });
-    expect(await client.request({ type: 'subscribe', id: 'e', channels: 42 })).toMatchObject({ type: 'error', id: 'e', code: 'BAD_REQUEST' });
+    expect(await client.request({ type: 'subscribe', id: 'a', channels: ['prices'] })).toMatchObject({
+      type: 'subscription_result',
+      id: 'a',
+    });
+    expect(await client.request({ type: 'list_subscriptions', id: 'b' })).toMatchObject({
+      type: 'subscription_result',
+      id: 'b',
+    });
+    expect(await client.request({ type: 'unsubscribe', id: 'c', channels: ['prices'] })).toMatchObject({
+      type: 'subscription_result',
+      id: 'c',
+    });
+    expect(await client.request({ type: 'resume', id: 'd', resumeToken: 'nope' })).toMatchObject({
+      type: 'error',
+      id: 'd',
+      code: 'RESUME_FAILED',
+    });
+    expect(await client.request({ type: 'subscribe', id: 'e', channels: 42 })).toMatchObject({
+      type: 'error',
+      id: 'e',
+      code: 'BAD_REQUEST',
+    });
   });
 });

@@ -1,4 +1,13 @@
-import { closeAfterAll, priceEvent, sessionSaved, START_TEST_TIMEOUT_MS, startGateway, type Message, type TestClient, type TestGateway } from './helpers';
+import {
+  closeAfterAll,
+  priceEvent,
+  sessionSaved,
+  START_TEST_TIMEOUT_MS,
+  startGateway,
+  type Message,
+  type TestClient,
+  type TestGateway,
+} from './helpers';
 
 // Catching up after a disconnect: `since` positions and `resume` tokens.
 
@@ -62,8 +71,12 @@ describe('recovery', () => {
   it('answers `since` from another epoch with recovered: false and no replay', async () => {
     await t.publish(priceEvent({ price: 1 }));
     const { client } = await t.client();
-    const result = await client.subscribe(['events:prices'], { since: { 'events:prices': { offset: 1, epoch: 'not-this-epoch' } } });
-    expect(result.results).toEqual([{ channel: 'prices', status: 'subscribed', position: expect.any(Object), recovered: false }]);
+    const result = await client.subscribe(['events:prices'], {
+      since: { 'events:prices': { offset: 1, epoch: 'not-this-epoch' } },
+    });
+    expect(result.results).toEqual([
+      { channel: 'prices', status: 'subscribed', position: expect.any(Object), recovered: false },
+    ]);
     // The position is where the live stream continues: reload state, then follow from there.
     const top = result.results[0].position;
     await t.publish(priceEvent({ price: 2 }));
@@ -94,7 +107,9 @@ describe('recovery', () => {
       ]),
     );
     await client.next((m) => m.type === 'price_update' && m.channel === 'prices' && m.data.price === 100);
-    await client.next((m) => m.type === 'price_update' && m.channel === 'token:coingecko:bitcoin' && m.data.price === 90_100);
+    await client.next(
+      (m) => m.type === 'price_update' && m.channel === 'token:coingecko:bitcoin' && m.data.price === 90_100,
+    );
     expect(client.data('prices').map((m) => m.data.price)).toEqual(consecutive(1, 100));
     const replayed = offsets(client.data('prices'));
     expect(replayed).toEqual([...replayed].sort((a, b) => a - b));
@@ -138,20 +153,31 @@ describe('recovery', () => {
 
     const { client: back } = await t.client(t.keys.free);
     const restored = await back.request({ type: 'resume', id: 'mine', resumeToken: welcome.resumeToken });
-    expect(restored).toMatchObject({ type: 'subscription_result', results: [{ channel: 'tvl', status: 'subscribed', recovered: true }] });
+    expect(restored).toMatchObject({
+      type: 'subscription_result',
+      results: [{ channel: 'tvl', status: 'subscribed', recovered: true }],
+    });
   });
 
   it('answers an unknown or already used resume token with RESUME_FAILED', async () => {
     const { client } = await t.client();
-    expect(await client.request({ type: 'resume', id: 1, resumeToken: 'no-such-token' })).toMatchObject({ type: 'error', code: 'RESUME_FAILED' });
+    expect(await client.request({ type: 'resume', id: 1, resumeToken: 'no-such-token' })).toMatchObject({
+      type: 'error',
+      code: 'RESUME_FAILED',
+    });
 
     const { client: before, welcome } = await t.client();
     await before.subscribe(['prices']);
     await disconnect(before, welcome.resumeToken);
-    expect((await client.request({ type: 'resume', id: 2, resumeToken: welcome.resumeToken })).type).toBe('subscription_result');
+    expect((await client.request({ type: 'resume', id: 2, resumeToken: welcome.resumeToken })).type).toBe(
+      'subscription_result',
+    );
     // A token works once: a second client cannot take over the same session.
     const { client: late } = await t.client();
-    expect(await late.request({ type: 'resume', id: 3, resumeToken: welcome.resumeToken })).toMatchObject({ type: 'error', code: 'RESUME_FAILED' });
+    expect(await late.request({ type: 'resume', id: 3, resumeToken: welcome.resumeToken })).toMatchObject({
+      type: 'error',
+      code: 'RESUME_FAILED',
+    });
     expect(client.isOpen && late.isOpen).toBe(true);
   });
 });

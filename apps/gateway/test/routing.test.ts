@@ -1,4 +1,17 @@
-import { closeAfterAll, alertEvent, priceEvent, protocolEvent, seededOwner, sleep, START_TEST_TIMEOUT_MS, startGateway, tvlEvent, type Message, type TestClient, type TestGateway } from './helpers';
+import {
+  closeAfterAll,
+  alertEvent,
+  priceEvent,
+  protocolEvent,
+  seededOwner,
+  sleep,
+  START_TEST_TIMEOUT_MS,
+  startGateway,
+  tvlEvent,
+  type Message,
+  type TestClient,
+  type TestGateway,
+} from './helpers';
 
 // Which published events reach which subscriber, and in what form.
 
@@ -32,9 +45,19 @@ describe('routing', () => {
     ]);
     const event = priceEvent({ price: 3050, previousPrice: 3000 });
     const positions = await t.publish(event);
-    for (const [client, channel] of [[all, 'prices'], [token, 'token:coingecko:ethereum'], [chain, 'chain:ethereum:prices']] as const) {
+    for (const [client, channel] of [
+      [all, 'prices'],
+      [token, 'token:coingecko:ethereum'],
+      [chain, 'chain:ethereum:prices'],
+    ] as const) {
       const message = await client.next('price_update');
-      expect(message).toEqual({ type: 'price_update', channel, position: positions[channel], timestamp: event.timestamp, data: event.data });
+      expect(message).toEqual({
+        type: 'price_update',
+        channel,
+        position: positions[channel],
+        timestamp: event.timestamp,
+        data: event.data,
+      });
     }
     // Published after the ETH price: when it arrives at the BSC subscriber, the ETH price would have too.
     await t.publish(priceEvent({ tokenId: BNB, symbol: 'BNB', price: 600 }));
@@ -59,7 +82,13 @@ describe('routing', () => {
   it('filters by tokenIds and by a value range', async () => {
     const btc = await subscriber(['prices'], { filters: { tokenIds: ['coingecko:bitcoin'] } });
     const range = await subscriber(['prices'], { filters: { minValue: 1000, maxValue: 5000 } });
-    for (const [tokenId, value] of [['coingecko:ethereum', 500], ['coingecko:bitcoin', 90_000], ['coingecko:ethereum', 3000], ['coingecko:ethereum', 6000], ['coingecko:bitcoin', 4000]] as const) {
+    for (const [tokenId, value] of [
+      ['coingecko:ethereum', 500],
+      ['coingecko:bitcoin', 90_000],
+      ['coingecko:ethereum', 3000],
+      ['coingecko:ethereum', 6000],
+      ['coingecko:bitcoin', 4000],
+    ] as const) {
       await t.publish(priceEvent({ tokenId, symbol: tokenId.slice(10, 13).toUpperCase(), price: value }));
     }
     await btc.next((m) => m.type === 'price_update' && price(m) === 4000);
@@ -70,7 +99,8 @@ describe('routing', () => {
 
   it('delivers only price moves at least thresholds.priceChange percent, up or down', async () => {
     const client = await subscriber(['token:coingecko:ethereum'], { filters: { thresholds: { priceChange: 1 } } });
-    for (const change of [0.5, 2, -3, 0.2, -0.99, 1]) await t.publish(priceEvent({ price: 3000, changePercent: change }));
+    for (const change of [0.5, 2, -3, 0.2, -0.99, 1])
+      await t.publish(priceEvent({ price: 3000, changePercent: change }));
     await client.next((m) => m.type === 'price_update' && m.data.changePercent === 1);
     expect(client.data().map((m) => m.data.changePercent)).toEqual([2, -3, 1]);
   });
@@ -96,7 +126,9 @@ describe('routing', () => {
     const publishMs = Date.now() - started;
     await client.next((m) => m.type === 'price_update' && price(m) === 3009, 3_000);
     await sleep(throttleMs + 100); // nothing more may trail in
-    const received = client.messages.map((m, i) => ({ m, at: client.receivedAt[i]! })).filter(({ m }) => m.type === 'price_update');
+    const received = client.messages
+      .map((m, i) => ({ m, at: client.receivedAt[i]! }))
+      .filter(({ m }) => m.type === 'price_update');
     expect(received[0]!.m.data.price).toBe(3000);
     expect(received[0]!.at - started).toBeLessThan(throttleMs);
     expect(received.at(-1)!.m.data.price).toBe(3009);
@@ -105,12 +137,14 @@ describe('routing', () => {
     // At most one per period (a slow publisher may span more than one period).
     expect(received.length).toBeGreaterThanOrEqual(2);
     expect(received.length).toBeLessThanOrEqual(2 + Math.floor(publishMs / throttleMs));
-    for (let i = 1; i < received.length; i++) expect(received[i]!.at - received[i - 1]!.at).toBeGreaterThanOrEqual(throttleMs * 0.8);
+    for (let i = 1; i < received.length; i++)
+      expect(received[i]!.at - received[i - 1]!.at).toBeGreaterThanOrEqual(throttleMs * 0.8);
   });
 
   it('with minChangePct delivers only values that moved that much since the last one delivered', async () => {
     const client = await subscriber(['token:coingecko:bitcoin'], { options: { minChangePct: 1 } });
-    for (const value of [100, 100.5, 100.9, 101.5, 101.6, 103.1]) await t.publish(priceEvent({ tokenId: 'coingecko:bitcoin', symbol: 'BTC', price: value }));
+    for (const value of [100, 100.5, 100.9, 101.5, 101.6, 103.1])
+      await t.publish(priceEvent({ tokenId: 'coingecko:bitcoin', symbol: 'BTC', price: value }));
     await client.next((m) => m.type === 'price_update' && price(m) === 103.1);
     expect(client.data().map(price)).toEqual([100, 101.5, 103.1]);
   });
@@ -119,10 +153,21 @@ describe('routing', () => {
     await t.publish(priceEvent({ tokenId: 'coingecko:solana', symbol: 'SOL', price: 150 }));
     await t.publish(priceEvent({ tokenId: 'coingecko:solana', symbol: 'SOL', price: 151 }));
     const { client } = await t.client();
-    client.send({ type: 'subscribe', id: 'snap', channels: ['token:coingecko:solana', 'prices'], options: { snapshot: true } });
+    client.send({
+      type: 'subscribe',
+      id: 'snap',
+      channels: ['token:coingecko:solana', 'prices'],
+      options: { snapshot: true },
+    });
     const result = await client.next('subscription_result');
     const one = await client.next((m) => m.type === 'snapshot' && m.channel === 'token:coingecko:solana');
-    expect(one).toEqual({ type: 'snapshot', id: 'snap', channel: 'token:coingecko:solana', position: result.results[0].position, data: [{ type: 'price_update', timestamp: expect.any(Number), data: expect.objectContaining({ price: 151 }) }] });
+    expect(one).toEqual({
+      type: 'snapshot',
+      id: 'snap',
+      channel: 'token:coingecko:solana',
+      position: result.results[0].position,
+      data: [{ type: 'price_update', timestamp: expect.any(Number), data: expect.objectContaining({ price: 151 }) }],
+    });
     // An aggregate channel's snapshot has the latest value per token.
     const all = await client.next((m) => m.type === 'snapshot' && m.channel === 'prices');
     const sol = all.data.filter((e: Message) => e.data.tokenId === 'coingecko:solana');
@@ -141,10 +186,22 @@ describe('routing', () => {
     const ownerA = seededOwner(t.keys.free);
     const ownerB = seededOwner(t.keys.other);
     // Interleaved, so that each client's last alert arrives after the other's would have.
-    for (const [owner, text] of [[ownerA, 'A1'], [ownerB, 'B1'], [ownerA, 'A2'], [ownerB, 'B2']] as const) await t.publish(alertEvent(owner, text));
+    for (const [owner, text] of [
+      [ownerA, 'A1'],
+      [ownerB, 'B1'],
+      [ownerA, 'A2'],
+      [ownerB, 'B2'],
+    ] as const)
+      await t.publish(alertEvent(owner, text));
     await a.next((m) => m.type === 'alert' && m.data.message === 'A2');
     await b.next((m) => m.type === 'alert' && m.data.message === 'B2');
-    expect(a.data().map((m) => [m.channel, m.data.message, m.data.ownerId])).toEqual([['alerts', 'A1', ownerA], ['alerts', 'A2', ownerA]]);
-    expect(b.data().map((m) => [m.channel, m.data.message, m.data.ownerId])).toEqual([['alerts', 'B1', ownerB], ['alerts', 'B2', ownerB]]);
+    expect(a.data().map((m) => [m.channel, m.data.message, m.data.ownerId])).toEqual([
+      ['alerts', 'A1', ownerA],
+      ['alerts', 'A2', ownerA],
+    ]);
+    expect(b.data().map((m) => [m.channel, m.data.message, m.data.ownerId])).toEqual([
+      ['alerts', 'B1', ownerB],
+      ['alerts', 'B2', ownerB],
+    ]);
   });
 });

@@ -3,7 +3,13 @@ import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing
 import { closeRedis, createRedis, type RedisClient } from '@defi-realtime/redis';
 import { cleanupPrefix, redisUrlForTests, requireRedis, uniquePrefix } from '@defi-realtime/redis/testing';
 import { createLogger } from '@defi-realtime/runtime';
-import { closeAfterEach, describeServiceBasics, eventually, runMainToExit, START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
+import {
+  closeAfterEach,
+  describeServiceBasics,
+  eventually,
+  runMainToExit,
+  START_TEST_TIMEOUT_MS,
+} from '@defi-realtime/runtime/testing';
 import { loadConfig, start, type RunningQueryApi } from './index';
 
 describeServiceBasics({
@@ -22,18 +28,36 @@ describe('query-api started with PostgreSQL and Redis', () => {
   const TOKEN = 'coingecko:start-test-coin';
 
   const startApp = async (env: Record<string, string> = {}) => {
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', REDIS_URL: redisUrlForTests(), REDIS_PREFIX: prefix, REFERENCE_REFRESH_MS: '0', ...env });
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      REDIS_URL: redisUrlForTests(),
+      REDIS_PREFIX: prefix,
+      REFERENCE_REFRESH_MS: '0',
+      ...env,
+    });
     // Registered before the start is awaited: closed even if it completes after a timed-out test.
-    return apps.add(start(config, { logger: createLogger('query-api', 'silent'), db: tdb.db, redis }), (app) => app.close());
+    return apps.add(start(config, { logger: createLogger('query-api', 'silent'), db: tdb.db, redis }), (app) =>
+      app.close(),
+    );
   };
   const insertPrice = (price: number) =>
-    tdb.db.query('INSERT INTO price_points (token_id, ts, price, source) VALUES ($1, $2, $3, $4)', [TOKEN, new Date(), price, 'test']);
+    tdb.db.query('INSERT INTO price_points (token_id, ts, price, source) VALUES ($1, $2, $3, $4)', [
+      TOKEN,
+      new Date(),
+      price,
+      'test',
+    ]);
 
   beforeAll(async () => {
     await requireRedis();
     tdb = await createTestDatabase('postgres');
     redis = createRedis(redisUrlForTests());
-    prefix = uniquePrefix('query-start').replace(/[^a-z0-9_-]/gi, '_').toLowerCase().slice(0, 32);
+    prefix = uniquePrefix('query-start')
+      .replace(/[^a-z0-9_-]/gi, '_')
+      .toLowerCase()
+      .slice(0, 32);
     await tdb.db.query("INSERT INTO tokens (id, symbol, decimals) VALUES ($1, 'STC', 18)", [TOKEN]);
     await insertPrice(1.5);
   });
@@ -60,7 +84,9 @@ describe('query-api started with PostgreSQL and Redis', () => {
     expect(first.status).toBe(200);
     expect(first.headers.get('x-cache')).toBe('miss');
     expect(first.headers.get('ratelimit-limit')).toBe('600');
-    expect(((await first.json()) as { coins: Record<string, { price: number; symbol: string }> }).coins[TOKEN]).toMatchObject({ price: 1.5, symbol: 'STC' });
+    expect(
+      ((await first.json()) as { coins: Record<string, { price: number; symbol: string }> }).coins[TOKEN],
+    ).toMatchObject({ price: 1.5, symbol: 'STC' });
     // The other process answers from the same Redis cache, in the key's path form too.
     const fromB = await fetch(`${b.url}/${key}${url}`);
     expect(fromB.headers.get('x-cache')).toBe('hit');
@@ -87,8 +113,12 @@ describe('query-api started with PostgreSQL and Redis', () => {
   });
 });
 
-it('refuses unparsable tier limits at start-up with exit code 2, naming the variable', async () => {
-  const result = await runMainToExit(resolve(__dirname, 'main.ts'), { TIER_LIMITS: '{"free":' });
-  expect(result.status).toBe(2);
-  expect(result.stderr).toMatch(/TIER_LIMITS: Invalid tier limits: not JSON/);
-}, START_TEST_TIMEOUT_MS);
+it(
+  'refuses unparsable tier limits at start-up with exit code 2, naming the variable',
+  async () => {
+    const result = await runMainToExit(resolve(__dirname, 'main.ts'), { TIER_LIMITS: '{"free":' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/TIER_LIMITS: Invalid tier limits: not JSON/);
+  },
+  START_TEST_TIMEOUT_MS,
+);

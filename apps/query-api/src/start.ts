@@ -44,8 +44,13 @@ export async function start(config: QueryApiConfig, deps: QueryApiDeps): Promise
 
 async function startWith(config: QueryApiConfig, deps: QueryApiDeps, closer: Closer): Promise<RunningQueryApi> {
   const { logger } = deps;
-  const db = deps.db ?? closer.add('database', await openDatabase({ url: config.DATABASE_URL, logger }), (d) => d.close());
-  const redis = deps.redis ?? (config.REDIS_URL ? closer.add('redis', createRedis(config.REDIS_URL, { connectionName: 'query-api', logger }), (r) => r.quit()) : undefined);
+  const db =
+    deps.db ?? closer.add('database', await openDatabase({ url: config.DATABASE_URL, logger }), (d) => d.close());
+  const redis =
+    deps.redis ??
+    (config.REDIS_URL
+      ? closer.add('redis', createRedis(config.REDIS_URL, { connectionName: 'query-api', logger }), (r) => r.quit())
+      : undefined);
   // Connected before the first request: until then limits and cache would run degraded.
   await redis?.ping();
 
@@ -71,9 +76,16 @@ async function startWith(config: QueryApiConfig, deps: QueryApiDeps, closer: Clo
     publicUrl: config.PUBLIC_URL,
   });
   registerRoutes(app, { db, logger });
-  if (cache) closer.add('cache invalidation', await invalidateOnDataChanges(db, cache, { logger, metrics }), (unlisten) => unlisten());
+  if (cache)
+    closer.add('cache invalidation', await invalidateOnDataChanges(db, cache, { logger, metrics }), (unlisten) =>
+      unlisten(),
+    );
   if (config.REFERENCE_REFRESH_MS > 0) {
-    closer.add('reference refresher', startReferenceRefresher(db, { intervalMs: config.REFERENCE_REFRESH_MS, logger }), (r) => r.stop());
+    closer.add(
+      'reference refresher',
+      startReferenceRefresher(db, { intervalMs: config.REFERENCE_REFRESH_MS, logger }),
+      (r) => r.stop(),
+    );
   }
 
   const url = await listenHttpApp(app, config.PORT, config.HOST);
@@ -91,10 +103,23 @@ async function startWith(config: QueryApiConfig, deps: QueryApiDeps, closer: Clo
 }
 
 /** The response cache: in process memory, in front of Redis when there is one; none when CACHE_TTL_MS is 0. */
-function createCache(config: QueryApiConfig, redis: RedisClient | undefined, logger: Logger, metrics: QueryApiMetrics): ResponseCache | undefined {
+function createCache(
+  config: QueryApiConfig,
+  redis: RedisClient | undefined,
+  logger: Logger,
+  metrics: QueryApiMetrics,
+): ResponseCache | undefined {
   if (config.CACHE_TTL_MS === 0) return undefined;
   const memory = new MemoryResponseCache({ ttlMs: config.CACHE_TTL_MS, maxEntries: config.CACHE_MAX_ENTRIES });
   if (!redis) return memory;
   // This process's memory in front of the cache shared through Redis: a hit costs no round trip.
-  return new TieredResponseCache(memory, new RedisResponseCache(redis, { keys: createKeys(config.REDIS_PREFIX), ttlMs: config.CACHE_TTL_MS, logger, metrics }));
+  return new TieredResponseCache(
+    memory,
+    new RedisResponseCache(redis, {
+      keys: createKeys(config.REDIS_PREFIX),
+      ttlMs: config.CACHE_TTL_MS,
+      logger,
+      metrics,
+    }),
+  );
 }

@@ -87,7 +87,9 @@ export class ApiKeyStore {
   constructor(db: Database, options: ApiKeyStoreOptions = {}) {
     const o = { ...DEFAULTS, ...options };
     if (!(Number.isFinite(o.cacheTtlMs) && o.cacheTtlMs >= 0 && o.cacheTtlMs <= MAX_REVOCATION_LATENCY_MS)) {
-      throw new TypeError(`Invalid cacheTtlMs option ${o.cacheTtlMs}: expected 0-${MAX_REVOCATION_LATENCY_MS} ms (a revoked key must stop working within 10 s)`);
+      throw new TypeError(
+        `Invalid cacheTtlMs option ${o.cacheTtlMs}: expected 0-${MAX_REVOCATION_LATENCY_MS} ms (a revoked key must stop working within 10 s)`,
+      );
     }
     if (!(Number.isInteger(o.cacheMaxEntries) && o.cacheMaxEntries >= 0)) {
       throw new TypeError(`Invalid cacheMaxEntries option ${o.cacheMaxEntries}: expected a whole number >= 0`);
@@ -140,7 +142,10 @@ export class ApiKeyStore {
     if (target.length === 0) throw new AuthError('KEY_NOT_FOUND', `No API key matches "${idOrPrefix}"`);
     if (target.length > 1) {
       const ids = target.map((row) => `${row.id} (${row.key_prefix}, ${row.name})`).join(', ');
-      throw new AuthError('KEY_AMBIGUOUS', `"${idOrPrefix}" matches ${target.length} keys: ${ids}. Give the id instead.`);
+      throw new AuthError(
+        'KEY_AMBIGUOUS',
+        `"${idOrPrefix}" matches ${target.length} keys: ${ids}. Give the id instead.`,
+      );
     }
     const row = target[0] as KeyRow;
     if (row.revoked_at !== null) return toRecord(row);
@@ -220,7 +225,14 @@ export class ApiKeyStore {
   }
 
   #principal(row: Pick<KeyRow, 'id' | 'key_prefix' | 'owner'>, tier: TierName): Principal {
-    return Object.freeze({ id: row.id, owner: row.owner, tier, limits: this.#tiers[tier], via: 'api_key', keyPrefix: row.key_prefix });
+    return Object.freeze({
+      id: row.id,
+      owner: row.owner,
+      tier,
+      limits: this.#tiers[tier],
+      via: 'api_key',
+      keyPrefix: row.key_prefix,
+    });
   }
 
   // Off the caller's await: the write is tracked only so flush() can wait for it.
@@ -252,11 +264,15 @@ export class ApiKeyStore {
       return (await this.#db.query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE id = $1`, [input])).rows;
     }
     if (looksLikeApiKey(input)) {
-      return (await this.#db.query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE key_hash = $1`, [hashApiKey(input)])).rows;
+      return (await this.#db.query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE key_hash = $1`, [hashApiKey(input)]))
+        .rows;
     }
     // At least one character after drt_, so "drt_" alone cannot match (and revoke) everything.
     if (!/^drt_[0-9A-Za-z]+$/.test(input)) {
-      throw new AuthError('KEY_NOT_FOUND', `"${input}" is neither a key id (uuid) nor a key prefix (drt_ followed by letters and digits)`);
+      throw new AuthError(
+        'KEY_NOT_FOUND',
+        `"${input}" is neither a key id (uuid) nor a key prefix (drt_ followed by letters and digits)`,
+      );
     }
     const { rows } = await this.#db.query<KeyRow>(
       `SELECT ${COLUMNS} FROM api_keys WHERE starts_with(key_prefix, $1) ORDER BY created_at`,
@@ -269,10 +285,15 @@ export class ApiKeyStore {
 function validateCreate(input: CreateApiKeyInput): Required<CreateApiKeyInput> {
   const name = typeof input.name === 'string' ? input.name.trim() : '';
   const owner = typeof input.owner === 'string' ? input.owner.trim() : name;
-  if (name === '' || name.length > 200) throw new AuthError('INVALID_KEY_INPUT', 'Invalid name: expected 1-200 characters');
-  if (owner === '' || owner.length > 200) throw new AuthError('INVALID_KEY_INPUT', 'Invalid owner: expected 1-200 characters');
+  if (name === '' || name.length > 200)
+    throw new AuthError('INVALID_KEY_INPUT', 'Invalid name: expected 1-200 characters');
+  if (owner === '' || owner.length > 200)
+    throw new AuthError('INVALID_KEY_INPUT', 'Invalid owner: expected 1-200 characters');
   if (!isTierName(input.tier)) {
-    throw new AuthError('INVALID_KEY_INPUT', `Invalid tier "${String(input.tier)}": expected one of ${TIER_NAMES.join(', ')}`);
+    throw new AuthError(
+      'INVALID_KEY_INPUT',
+      `Invalid tier "${String(input.tier)}": expected one of ${TIER_NAMES.join(', ')}`,
+    );
   }
   return { name, tier: input.tier, owner };
 }

@@ -35,7 +35,8 @@ export const AUTH_REASONS = {
   keysNotAccepted: 'API keys are not accepted here',
   tokensNotAccepted: 'tokens are not accepted here',
   /** HTTP: none of the forms docs/auth.md lists was sent. */
-  noHttpCredentials: 'no credentials: send an API key as x-api-key, ?apiKey= or Authorization: Bearer, or a JWT as Authorization: Bearer',
+  noHttpCredentials:
+    'no credentials: send an API key as x-api-key, ?apiKey= or Authorization: Bearer, or a JWT as Authorization: Bearer',
   /** HTTP: two forms in one request; the message names them after this. */
   several: 'send one credential, not several',
   authorizationMalformed: 'Authorization header malformed: expected "Bearer <API key or JWT>"',
@@ -55,7 +56,8 @@ export class Authenticator {
   readonly #jwt: JwtVerifier | undefined;
 
   constructor(options: AuthenticatorOptions) {
-    if (!options.apiKeys && !options.jwt) throw new TypeError('Authenticator needs apiKeys, jwt or both: otherwise it refuses everyone');
+    if (!options.apiKeys && !options.jwt)
+      throw new TypeError('Authenticator needs apiKeys, jwt or both: otherwise it refuses everyone');
     this.#apiKeys = options.apiKeys;
     this.#jwt = options.jwt;
   }

@@ -8,12 +8,7 @@
  *   a server problem, never a verdict on the credentials.
  */
 export type AuthErrorCode =
-  | 'INVALID_TIER_LIMITS'
-  | 'INVALID_SEED'
-  | 'INVALID_KEY_INPUT'
-  | 'KEY_NOT_FOUND'
-  | 'KEY_AMBIGUOUS'
-  | 'AUTH_UNAVAILABLE';
+  'INVALID_TIER_LIMITS' | 'INVALID_SEED' | 'INVALID_KEY_INPUT' | 'KEY_NOT_FOUND' | 'KEY_AMBIGUOUS' | 'AUTH_UNAVAILABLE';
 
 /** Every error this library throws on purpose (bad options are TypeErrors, as in ws). */
 export class AuthError extends Error {

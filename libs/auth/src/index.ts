@@ -1,6 +1,23 @@
-export { TIER_NAMES, DEFAULT_TIER_LIMITS, tierNameSchema, tierLimitsSchema, tierTableSchema, tierOverridesSchema, isTierName, resolveTierLimits } from './tiers';
+export {
+  TIER_NAMES,
+  DEFAULT_TIER_LIMITS,
+  tierNameSchema,
+  tierLimitsSchema,
+  tierTableSchema,
+  tierOverridesSchema,
+  isTierName,
+  resolveTierLimits,
+} from './tiers';
 export type { TierName, TierLimits, TierTable, TierOverrides } from './tiers';
-export { API_KEY_PREFIX, KEY_PREFIX_LENGTH, generateApiKey, hashApiKey, keyPrefix, looksLikeApiKey, maskApiKey } from './api-keys';
+export {
+  API_KEY_PREFIX,
+  KEY_PREFIX_LENGTH,
+  generateApiKey,
+  hashApiKey,
+  keyPrefix,
+  looksLikeApiKey,
+  maskApiKey,
+} from './api-keys';
 export { ApiKeyStore, MAX_REVOCATION_LATENCY_MS } from './api-key-store';
 export type { ApiKeyStoreOptions, ApiKeyRecord, CreateApiKeyInput } from './api-key-store';
 export { parseSeedSpec } from './seed-spec';
@@ -16,7 +33,13 @@ export type { AuthErrorCode } from './errors';
 export { authenticateHttp } from './http/authenticate-http';
 export type { HttpAuthFailure, HttpAuthResult } from './http/authenticate-http';
 export { extractHttpCredential } from './http/credential-forms';
-export type { CredentialExtraction, CredentialForm, HttpCredential, HttpHeaders, HttpRequestLike } from './http/credential-forms';
+export type {
+  CredentialExtraction,
+  CredentialForm,
+  HttpCredential,
+  HttpHeaders,
+  HttpRequestLike,
+} from './http/credential-forms';
 export { HTTP_SECURITY_SCHEMES, httpSecurity } from './http/openapi-security';
 export { staticBearerMatches, staticTokenEquals } from './static-token';
 export { checkJwtEnv, jwtEnvShape, jwtVerifierFromEnv } from './jwt-env';

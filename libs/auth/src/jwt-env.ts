@@ -37,7 +37,11 @@ export type JwtEnv = z.output<z.ZodObject<typeof jwtEnvShape>>;
  */
 export function checkJwtEnv(env: Pick<JwtEnv, 'JWT_JWKS_URL' | 'JWT_PUBLIC_KEY'>, ctx: z.RefinementCtx): void {
   if (env.JWT_JWKS_URL && env.JWT_PUBLIC_KEY) {
-    ctx.addIssue({ code: 'custom', path: ['JWT_PUBLIC_KEY'], message: 'excludes JWT_JWKS_URL: give the RS256 key one way' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['JWT_PUBLIC_KEY'],
+      message: 'excludes JWT_JWKS_URL: give the RS256 key one way',
+    });
   }
 }
 
@@ -48,7 +52,8 @@ export function checkJwtEnv(env: Pick<JwtEnv, 'JWT_JWKS_URL' | 'JWT_PUBLIC_KEY'>
  */
 export function jwtVerifierFromEnv(env: JwtEnv, options: { tiers?: TierTable } = {}): JwtVerifier | undefined {
   if (!env.JWT_SECRET && !env.JWT_JWKS_URL && !env.JWT_PUBLIC_KEY) return undefined;
-  if (env.JWT_JWKS_URL && env.JWT_PUBLIC_KEY) throw new TypeError('JWT_JWKS_URL and JWT_PUBLIC_KEY exclude each other: give the RS256 key one way');
+  if (env.JWT_JWKS_URL && env.JWT_PUBLIC_KEY)
+    throw new TypeError('JWT_JWKS_URL and JWT_PUBLIC_KEY exclude each other: give the RS256 key one way');
   return createJwtVerifier({
     secret: env.JWT_SECRET || undefined,
     jwksUrl: env.JWT_JWKS_URL || undefined,

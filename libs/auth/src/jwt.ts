@@ -45,7 +45,14 @@ export interface JwtVerifier {
  * list of channel names or prefixes ending in `*`). Bad options throw a TypeError at once.
  */
 export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
-  const o = { clockToleranceSec: 5, requireExpiry: true, defaultTier: 'free' as TierName, jwksTimeoutMs: 5_000, jwksCacheMaxAgeMs: 600_000, ...options };
+  const o = {
+    clockToleranceSec: 5,
+    requireExpiry: true,
+    defaultTier: 'free' as TierName,
+    jwksTimeoutMs: 5_000,
+    jwksCacheMaxAgeMs: 600_000,
+    ...options,
+  };
   const secret = o.secret === undefined ? undefined : secretBytes(o.secret);
   const publicKey = o.publicKeyPem === undefined ? undefined : rsaPublicKey(o.publicKeyPem);
   if (o.jwksUrl !== undefined && publicKey !== undefined) {
@@ -54,11 +61,17 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   if (secret === undefined && publicKey === undefined && o.jwksUrl === undefined) {
     throw new TypeError('No JWT key: give secret (HS256), jwksUrl or publicKeyPem (RS256)');
   }
-  if (!isTierName(o.defaultTier)) throw new TypeError(`Invalid defaultTier option "${String(o.defaultTier)}": expected one of ${TIER_NAMES.join(', ')}`);
-  const jwks = o.jwksUrl === undefined ? undefined : createRemoteJWKSet(jwksUrl(o.jwksUrl), {
-    timeoutDuration: o.jwksTimeoutMs,
-    cacheMaxAge: o.jwksCacheMaxAgeMs,
-  });
+  if (!isTierName(o.defaultTier))
+    throw new TypeError(
+      `Invalid defaultTier option "${String(o.defaultTier)}": expected one of ${TIER_NAMES.join(', ')}`,
+    );
+  const jwks =
+    o.jwksUrl === undefined
+      ? undefined
+      : createRemoteJWKSet(jwksUrl(o.jwksUrl), {
+          timeoutDuration: o.jwksTimeoutMs,
+          cacheMaxAge: o.jwksCacheMaxAgeMs,
+        });
   const algorithms = [...(secret ? ['HS256'] : []), ...(publicKey || jwks ? ['RS256'] : [])];
   const getKey: JWTVerifyGetKey = async (header, token) => {
     if (header.alg === 'HS256' && secret) return secret;
@@ -90,17 +103,29 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
 function principalFromClaims(payload: JWTPayload, defaultTier: TierName, tiers: TierTable): TokenResult {
   const { sub, tier = defaultTier, channels } = payload as JWTPayload & { tier?: unknown; channels?: unknown };
   if (typeof sub !== 'string' || sub === '') return { ok: false, reason: 'token has no sub claim' };
-  if (!isTierName(tier)) return { ok: false, reason: `token tier claim "${String(tier)}" unknown (expected one of ${TIER_NAMES.join(', ')})` };
+  if (!isTierName(tier))
+    return {
+      ok: false,
+      reason: `token tier claim "${String(tier)}" unknown (expected one of ${TIER_NAMES.join(', ')})`,
+    };
   let allowedChannels: readonly string[] | undefined;
   if (channels !== undefined) {
-    if (!Array.isArray(channels)) return { ok: false, reason: 'token channels claim must be an array of channel names' };
+    if (!Array.isArray(channels))
+      return { ok: false, reason: 'token channels claim must be an array of channel names' };
     for (const pattern of channels) {
       const problem = channelPatternProblem(pattern);
       if (problem) return { ok: false, reason: `token channels claim entry ${JSON.stringify(pattern)}: ${problem}` };
     }
     allowedChannels = Object.freeze([...(channels as string[])]);
   }
-  const principal: Principal = { id: sub, owner: sub, tier, limits: tiers[tier], via: 'jwt', ...(allowedChannels ? { allowedChannels } : {}) };
+  const principal: Principal = {
+    id: sub,
+    owner: sub,
+    tier,
+    limits: tiers[tier],
+    via: 'jwt',
+    ...(allowedChannels ? { allowedChannels } : {}),
+  };
   return { ok: true, principal: Object.freeze(principal) };
 }
 
@@ -130,13 +155,17 @@ function refusalReason(err: unknown): string {
     return (typeof claim === 'string' && CLAIM_REASONS[claim]) || `token claim ${String(claim)} invalid`;
   }
   // The rest is ours, not the client's: the key set could not be fetched or read.
-  throw new AuthError('AUTH_UNAVAILABLE', `token could not be verified: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+  throw new AuthError('AUTH_UNAVAILABLE', `token could not be verified: ${(err as Error)?.message ?? String(err)}`, {
+    cause: err,
+  });
 }
 
 function secretBytes(secret: string | Uint8Array): Uint8Array {
   const bytes = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
   if (!(bytes instanceof Uint8Array) || bytes.byteLength < 32) {
-    throw new TypeError('Invalid secret option: an HS256 secret needs at least 32 bytes (e.g. `openssl rand -base64 32`)');
+    throw new TypeError(
+      'Invalid secret option: an HS256 secret needs at least 32 bytes (e.g. `openssl rand -base64 32`)',
+    );
   }
   return bytes;
 }
@@ -146,10 +175,14 @@ function rsaPublicKey(pem: string): KeyObject {
   try {
     key = createPublicKey(pem);
   } catch (err) {
-    throw new TypeError(`Invalid publicKeyPem option: not a PEM public key (${(err as Error).message})`, { cause: err });
+    throw new TypeError(`Invalid publicKeyPem option: not a PEM public key (${(err as Error).message})`, {
+      cause: err,
+    });
   }
   if (key.asymmetricKeyType !== 'rsa') {
-    throw new TypeError(`Invalid publicKeyPem option: expected an RSA key for RS256, got ${key.asymmetricKeyType ?? 'unknown'}`);
+    throw new TypeError(
+      `Invalid publicKeyPem option: expected an RSA key for RS256, got ${key.asymmetricKeyType ?? 'unknown'}`,
+    );
   }
   return key;
 }

@@ -26,11 +26,14 @@ export function parseSeedSpec(spec: string, source = 'SEED_API_KEYS'): SeedEntry
     const key = part.slice(0, colon).trim();
     const tier = part.slice(colon + 1).trim();
     if (!looksLikeApiKey(key)) {
-      throw invalid(`${where}: the key must look like drt_ followed by 32 letters and digits (make one with \`npm run keys -- create\` or any 32 base62 characters)`);
+      throw invalid(
+        `${where}: the key must look like drt_ followed by 32 letters and digits (make one with \`npm run keys -- create\` or any 32 base62 characters)`,
+      );
     }
     if (!isTierName(tier)) throw invalid(`${where}: unknown tier "${tier}", expected one of ${TIER_NAMES.join(', ')}`);
     const earlier = seen.get(key);
-    if (earlier !== undefined && earlier !== tier) throw invalid(`${where}: the same key is listed earlier with tier ${earlier}`);
+    if (earlier !== undefined && earlier !== tier)
+      throw invalid(`${where}: the same key is listed earlier with tier ${earlier}`);
     if (earlier === undefined) entries.push({ key, tier });
     seen.set(key, tier);
   });

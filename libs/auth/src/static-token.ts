@@ -9,7 +9,10 @@ import { bearerValue, type HttpHeaders } from './http/credential-forms';
  * such as INGEST_TOKEN and ADMIN_TOKEN; API keys are looked up by hash instead.
  */
 export function staticTokenEquals(given: string | undefined, expected: string): boolean {
-  if (expected === '') throw new TypeError('staticTokenEquals: the expected token is empty (an unset token must disable the endpoint instead)');
+  if (expected === '')
+    throw new TypeError(
+      'staticTokenEquals: the expected token is empty (an unset token must disable the endpoint instead)',
+    );
   // Hash even when nothing was given, so a missing header costs the same as a wrong one.
   const a = digest(given ?? '');
   const b = digest(expected);

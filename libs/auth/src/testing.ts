@@ -58,28 +58,102 @@ interface Row {
 const CHALLENGE = 'Bearer realm="defi-realtime"';
 const INVALID = `${CHALLENGE}, error="invalid_token"`;
 const accepted: CredentialOutcome = { outcome: 'accepted' };
-const unauthorized = (message: string, wwwAuthenticate = INVALID): CredentialOutcome => ({ outcome: 'refused', status: 401, body: { code: 'UNAUTHORIZED', message }, wwwAuthenticate });
-const badRequest = (message: string): CredentialOutcome => ({ outcome: 'refused', status: 400, body: { code: 'BAD_REQUEST', message }, wwwAuthenticate: undefined });
+const unauthorized = (message: string, wwwAuthenticate = INVALID): CredentialOutcome => ({
+  outcome: 'refused',
+  status: 401,
+  body: { code: 'UNAUTHORIZED', message },
+  wwwAuthenticate,
+});
+const badRequest = (message: string): CredentialOutcome => ({
+  outcome: 'refused',
+  status: 400,
+  body: { code: 'BAD_REQUEST', message },
+  wwwAuthenticate: undefined,
+});
 
 /** docs/auth.md's table of forms and refusals, row by row. */
 const ROWS: Row[] = [
-  { name: 'a key in the x-api-key header', request: (f) => ({ headers: { 'x-api-key': f.validKey } }), expected: accepted },
+  {
+    name: 'a key in the x-api-key header',
+    request: (f) => ({ headers: { 'x-api-key': f.validKey } }),
+    expected: accepted,
+  },
   { name: 'a key as ?apiKey=', request: (f) => ({ query: { apiKey: f.validKey } }), expected: accepted },
-  { name: 'a key as Authorization: Bearer', request: (f) => ({ headers: { authorization: `Bearer ${f.validKey}` } }), expected: accepted },
-  { name: 'a JWT as Authorization: Bearer', request: (f) => ({ headers: { authorization: `Bearer ${f.token}` } }), expected: accepted },
-  { name: 'the bearer scheme in lower case', request: (f) => ({ headers: { authorization: `bearer ${f.token}` } }), expected: accepted },
-  { name: 'a repeated x-api-key header, good key first', request: (f) => ({ headers: { 'x-api-key': [f.validKey, f.unknownKey] } }), expected: accepted },
-  { name: 'a repeated x-api-key header, bad key first', request: (f) => ({ headers: { 'x-api-key': ['not-a-key', f.validKey] } }), expected: unauthorized(AUTH_REASONS.keyMalformed) },
-  { name: 'a repeated ?apiKey=, good key first', request: (f) => ({ query: { apiKey: [f.validKey, 'not-a-key'] } }), expected: accepted },
-  { name: 'an unknown key', request: (f) => ({ headers: { 'x-api-key': f.unknownKey } }), expected: unauthorized(AUTH_REASONS.keyUnknown) },
-  { name: 'a malformed key', request: () => ({ query: { apiKey: 'drt_short' } }), expected: unauthorized(AUTH_REASONS.keyMalformed) },
-  { name: 'a revoked key', request: (f) => ({ headers: { authorization: `Bearer ${f.revokedKey}` } }), expected: unauthorized(AUTH_REASONS.keyUnknown) },
-  { name: 'an expired JWT', request: (f) => ({ headers: { authorization: `Bearer ${f.expiredToken}` } }), expected: unauthorized('token expired') },
-  { name: 'a JWT with a bad signature', request: (f) => ({ headers: { authorization: `Bearer ${f.forgedToken}` } }), expected: unauthorized('token signature invalid') },
-  { name: 'another Authorization scheme', request: (f) => ({ headers: { authorization: `Basic ${Buffer.from(`user:${f.validKey}`).toString('base64')}` } }), expected: unauthorized(AUTH_REASONS.authorizationScheme) },
-  { name: 'an Authorization header without a scheme', request: (f) => ({ headers: { authorization: f.validKey } }), expected: unauthorized(AUTH_REASONS.authorizationMalformed) },
-  { name: 'a key in both the header and the query', request: (f) => ({ headers: { 'x-api-key': f.validKey }, query: { apiKey: f.validKey } }), expected: badRequest(`${AUTH_REASONS.several} (got x-api-key header and apiKey query parameter)`) },
-  { name: 'a key header and a bearer JWT', request: (f) => ({ headers: { 'x-api-key': f.validKey, authorization: `Bearer ${f.token}` } }), expected: badRequest(`${AUTH_REASONS.several} (got x-api-key header and Authorization header)`) },
+  {
+    name: 'a key as Authorization: Bearer',
+    request: (f) => ({ headers: { authorization: `Bearer ${f.validKey}` } }),
+    expected: accepted,
+  },
+  {
+    name: 'a JWT as Authorization: Bearer',
+    request: (f) => ({ headers: { authorization: `Bearer ${f.token}` } }),
+    expected: accepted,
+  },
+  {
+    name: 'the bearer scheme in lower case',
+    request: (f) => ({ headers: { authorization: `bearer ${f.token}` } }),
+    expected: accepted,
+  },
+  {
+    name: 'a repeated x-api-key header, good key first',
+    request: (f) => ({ headers: { 'x-api-key': [f.validKey, f.unknownKey] } }),
+    expected: accepted,
+  },
+  {
+    name: 'a repeated x-api-key header, bad key first',
+    request: (f) => ({ headers: { 'x-api-key': ['not-a-key', f.validKey] } }),
+    expected: unauthorized(AUTH_REASONS.keyMalformed),
+  },
+  {
+    name: 'a repeated ?apiKey=, good key first',
+    request: (f) => ({ query: { apiKey: [f.validKey, 'not-a-key'] } }),
+    expected: accepted,
+  },
+  {
+    name: 'an unknown key',
+    request: (f) => ({ headers: { 'x-api-key': f.unknownKey } }),
+    expected: unauthorized(AUTH_REASONS.keyUnknown),
+  },
+  {
+    name: 'a malformed key',
+    request: () => ({ query: { apiKey: 'drt_short' } }),
+    expected: unauthorized(AUTH_REASONS.keyMalformed),
+  },
+  {
+    name: 'a revoked key',
+    request: (f) => ({ headers: { authorization: `Bearer ${f.revokedKey}` } }),
+    expected: unauthorized(AUTH_REASONS.keyUnknown),
+  },
+  {
+    name: 'an expired JWT',
+    request: (f) => ({ headers: { authorization: `Bearer ${f.expiredToken}` } }),
+    expected: unauthorized('token expired'),
+  },
+  {
+    name: 'a JWT with a bad signature',
+    request: (f) => ({ headers: { authorization: `Bearer ${f.forgedToken}` } }),
+    expected: unauthorized('token signature invalid'),
+  },
+  {
+    name: 'another Authorization scheme',
+    request: (f) => ({ headers: { authorization: `Basic ${Buffer.from(`user:${f.validKey}`).toString('base64')}` } }),
+    expected: unauthorized(AUTH_REASONS.authorizationScheme),
+  },
+  {
+    name: 'an Authorization header without a scheme',
+    request: (f) => ({ headers: { authorization: f.validKey } }),
+    expected: unauthorized(AUTH_REASONS.authorizationMalformed),
+  },
+  {
+    name: 'a key in both the header and the query',
+    request: (f) => ({ headers: { 'x-api-key': f.validKey }, query: { apiKey: f.validKey } }),
+    expected: badRequest(`${AUTH_REASONS.several} (got x-api-key header and apiKey query parameter)`),
+  },
+  {
+    name: 'a key header and a bearer JWT',
+    request: (f) => ({ headers: { 'x-api-key': f.validKey, authorization: `Bearer ${f.token}` } }),
+    expected: badRequest(`${AUTH_REASONS.several} (got x-api-key header and Authorization header)`),
+  },
 ];
 
 /**
@@ -87,7 +161,11 @@ const ROWS: Row[] = [
  * message}` body, WWW-Authenticate) against one app: run it once per app, so the gateway's
  * handshake, the query API and the alert engine cannot drift apart.
  */
-export function describeCredentialForms(name: string, start: () => Promise<CredentialTarget>, options: CredentialSuiteOptions = {}): void {
+export function describeCredentialForms(
+  name: string,
+  start: () => Promise<CredentialTarget>,
+  options: CredentialSuiteOptions = {},
+): void {
   describe(`credential forms: ${name}`, () => {
     let target: CredentialTarget;
     let fixtures: Fixtures;
@@ -130,7 +208,11 @@ export function withQuery(path: string, query: CredentialRequest['query']): stri
  * lines, which fetch cannot do), as a CredentialOutcome: `acceptedStatus` is accepted,
  * anything else a refusal with its JSON body.
  */
-export function sendHttp(url: string, headers: CredentialRequest['headers'], acceptedStatus = 200): Promise<CredentialOutcome> {
+export function sendHttp(
+  url: string,
+  headers: CredentialRequest['headers'],
+  acceptedStatus = 200,
+): Promise<CredentialOutcome> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: 'GET', headers }, (res) => {
       const chunks: Buffer[] = [];

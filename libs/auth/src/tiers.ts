@@ -87,7 +87,9 @@ export function resolveTierLimits(overrides?: string | TierOverrides, source = '
     try {
       input = JSON.parse(overrides);
     } catch (err) {
-      throw new AuthError('INVALID_TIER_LIMITS', `Invalid ${source}: not JSON (${(err as Error).message})`, { cause: err });
+      throw new AuthError('INVALID_TIER_LIMITS', `Invalid ${source}: not JSON (${(err as Error).message})`, {
+        cause: err,
+      });
     }
   }
   const parsed = tierOverridesSchema.safeParse(input);
@@ -109,7 +111,10 @@ function describePath(issue: z.core.$ZodIssue): string {
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
-    const level = issue.path.length === 0 ? `a tier (${TIER_NAMES.join(', ')})` : `a limit (${Object.keys(tierLimitsSchema.shape).join(', ')})`;
+    const level =
+      issue.path.length === 0
+        ? `a tier (${TIER_NAMES.join(', ')})`
+        : `a limit (${Object.keys(tierLimitsSchema.shape).join(', ')})`;
     return `unknown, expected ${level}`;
   }
   if (issue.path.length === 2) return 'expected a whole number >= 0';

@@ -1,6 +1,13 @@
 import type { DatabaseKind } from '@defi-realtime/db';
 import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing';
-import { ApiKeyStore, Authenticator, AuthError, DEFAULT_TIER_LIMITS, hashApiKey, resolveTierLimits } from '../src/index';
+import {
+  ApiKeyStore,
+  Authenticator,
+  AuthError,
+  DEFAULT_TIER_LIMITS,
+  hashApiKey,
+  resolveTierLimits,
+} from '../src/index';
 import { countingDb, fixedKey, waitUntil } from './helpers';
 
 // PGlite compiles its WASM at start (seconds): one instance for the whole file.
@@ -31,9 +38,23 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('ApiKeyStore on %s', (kind) 
     const s = store();
     const { key, record } = await s.create({ name: 'alice', tier: 'pro' });
     expect(key).toMatch(/^drt_[0-9A-Za-z]{32}$/);
-    expect(record).toMatchObject({ name: 'alice', owner: 'alice', tier: 'pro', prefix: key.slice(0, 12), revokedAt: null, lastUsedAt: null });
+    expect(record).toMatchObject({
+      name: 'alice',
+      owner: 'alice',
+      tier: 'pro',
+      prefix: key.slice(0, 12),
+      revokedAt: null,
+      lastUsedAt: null,
+    });
     expect(record.createdAt).toBeInstanceOf(Date);
-    expect(await s.authenticate(key)).toEqual({ id: record.id, owner: 'alice', tier: 'pro', limits: DEFAULT_TIER_LIMITS.pro, via: 'api_key', keyPrefix: record.prefix });
+    expect(await s.authenticate(key)).toEqual({
+      id: record.id,
+      owner: 'alice',
+      tier: 'pro',
+      limits: DEFAULT_TIER_LIMITS.pro,
+      via: 'api_key',
+      keyPrefix: record.prefix,
+    });
     expect(await s.authenticate(`${key.slice(0, -1)}${key.endsWith('a') ? 'b' : 'a'}`)).toBeNull();
   });
 
@@ -57,13 +78,25 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('ApiKeyStore on %s', (kind) 
     const live = await s.list({ owner });
     expect(live.map((r) => r.name)).toEqual(['one']);
     const all = await s.list({ owner, includeRevoked: true });
-    expect(all.map((r) => [r.name, r.revokedAt instanceof Date])).toEqual([['one', false], ['two', true]]);
+    expect(all.map((r) => [r.name, r.revokedAt instanceof Date])).toEqual([
+      ['one', false],
+      ['two', true],
+    ]);
     const text = JSON.stringify(all);
     for (const { key } of [one, two]) {
       expect(text).not.toContain(key);
       expect(text).not.toContain(hashApiKey(key));
     }
-    expect(Object.keys(all[0] ?? {}).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'owner', 'prefix', 'revokedAt', 'tier']);
+    expect(Object.keys(all[0] ?? {}).sort()).toEqual([
+      'createdAt',
+      'id',
+      'lastUsedAt',
+      'name',
+      'owner',
+      'prefix',
+      'revokedAt',
+      'tier',
+    ]);
   });
 
   it('revokes by id, prefix or key; revoked at once in this process', async () => {
@@ -97,7 +130,11 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('ApiKeyStore on %s', (kind) 
     const { key, record } = await admin.create({ name: 'carol', tier: 'pro' });
     expect(await gateway.authenticate(key)).not.toBeNull();
     await admin.revoke(record.prefix);
-    const took = await waitUntil(async () => (await gateway.authenticate(key)) === null, 2_000, 'the revoked key to be refused');
+    const took = await waitUntil(
+      async () => (await gateway.authenticate(key)) === null,
+      2_000,
+      'the revoked key to be refused',
+    );
     expect(took).toBeLessThan(300 + 200);
   });
 
@@ -123,7 +160,9 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('ApiKeyStore on %s', (kind) 
     for (let i = 0; i < 10; i++) expect(await s.authenticate(key)).not.toBeNull();
     await s.flush();
     expect(counted.queries()).toBe(2); // one lookup, one last_used_at write
-    const [first] = await store().list({ owner: 'dave' }).then((rows) => rows.filter((r) => r.id === record.id));
+    const [first] = await store()
+      .list({ owner: 'dave' })
+      .then((rows) => rows.filter((r) => r.id === record.id));
     expect(first?.lastUsedAt).toBeInstanceOf(Date);
     // A second process touching within the minute changes nothing (the SQL checks the age too).
     const other = store({ cacheTtlMs: 0 });
@@ -147,7 +186,10 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('ApiKeyStore on %s', (kind) 
   it('refuses a bad seed spec before inserting anything', async () => {
     const s = store();
     const good = fixedKey('seednever');
-    await expect(s.seed(`${good}:pro,drt_bad:pro`)).rejects.toMatchObject({ code: 'INVALID_SEED', message: expect.stringMatching(/entry 2/) });
+    await expect(s.seed(`${good}:pro,drt_bad:pro`)).rejects.toMatchObject({
+      code: 'INVALID_SEED',
+      message: expect.stringMatching(/entry 2/),
+    });
     await expect(s.seed(`${good}:platinum`)).rejects.toThrow(/unknown tier "platinum"/);
     expect(await s.authenticate(good)).toBeNull();
   });
@@ -167,6 +209,10 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('ApiKeyStore on %s', (kind) 
     const ok = await auth.authenticate({ apiKey: key });
     expect(ok.ok && ok.principal.limits.maxConnectionsPerKey).toBe(2);
     await s.revoke(key);
-    expect(await auth.authenticate({ apiKey: key })).toEqual({ ok: false, code: 'UNAUTHORIZED', reason: 'API key unknown or revoked' });
+    expect(await auth.authenticate({ apiKey: key })).toEqual({
+      ok: false,
+      code: 'UNAUTHORIZED',
+      reason: 'API key unknown or revoked',
+    });
   });
 });

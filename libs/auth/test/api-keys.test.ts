@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { AuthError, generateApiKey, hashApiKey, keyPrefix, looksLikeApiKey, maskApiKey, parseSeedSpec } from '../src/index';
+import {
+  AuthError,
+  generateApiKey,
+  hashApiKey,
+  keyPrefix,
+  looksLikeApiKey,
+  maskApiKey,
+  parseSeedSpec,
+} from '../src/index';
 import { fixedKey } from './helpers';
 
 describe('API key format', () => {

@@ -1,9 +1,24 @@
 import { SignJWT } from 'jose';
-import { AUTH_REASONS, AuthError, Authenticator, createJwtVerifier, DEFAULT_TIER_LIMITS, generateApiKey, type Principal } from '../src/index';
+import {
+  AUTH_REASONS,
+  AuthError,
+  Authenticator,
+  createJwtVerifier,
+  DEFAULT_TIER_LIMITS,
+  generateApiKey,
+  type Principal,
+} from '../src/index';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 const KNOWN = generateApiKey();
-const principal: Principal = { id: 'k1', owner: 'alice', tier: 'pro', limits: DEFAULT_TIER_LIMITS.pro, via: 'api_key', keyPrefix: KNOWN.slice(0, 12) };
+const principal: Principal = {
+  id: 'k1',
+  owner: 'alice',
+  tier: 'pro',
+  limits: DEFAULT_TIER_LIMITS.pro,
+  via: 'api_key',
+  keyPrefix: KNOWN.slice(0, 12),
+};
 const fakeStore = { authenticate: async (key: string) => (key === KNOWN ? principal : null) };
 const jwt = createJwtVerifier({ secret: SECRET });
 
@@ -42,13 +57,19 @@ describe('Authenticator', () => {
   });
 
   it('says which kinds of credentials are not accepted here', async () => {
-    expect(await new Authenticator({ jwt }).authenticate({ apiKey: KNOWN })).toMatchObject({ reason: AUTH_REASONS.keysNotAccepted });
-    expect(await new Authenticator({ apiKeys: fakeStore }).authenticate({ bearer: 'x.y.z' })).toMatchObject({ reason: AUTH_REASONS.tokensNotAccepted });
+    expect(await new Authenticator({ jwt }).authenticate({ apiKey: KNOWN })).toMatchObject({
+      reason: AUTH_REASONS.keysNotAccepted,
+    });
+    expect(await new Authenticator({ apiKeys: fakeStore }).authenticate({ bearer: 'x.y.z' })).toMatchObject({
+      reason: AUTH_REASONS.tokensNotAccepted,
+    });
     expect(() => new Authenticator({})).toThrow(TypeError);
   });
 
   it('rejects with AUTH_UNAVAILABLE when the key store fails: an outage is not a bad key', async () => {
-    const failing = new Authenticator({ apiKeys: { authenticate: async () => Promise.reject(new Error('connection refused')) } });
+    const failing = new Authenticator({
+      apiKeys: { authenticate: async () => Promise.reject(new Error('connection refused')) },
+    });
     const error = await failing.authenticate({ apiKey: KNOWN }).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(AuthError);
     expect(error).toMatchObject({ code: 'AUTH_UNAVAILABLE', message: expect.stringContaining('connection refused') });

@@ -22,7 +22,9 @@ export function countingDb(db: Database): { db: Database; queries: () => number;
 }
 
 /** A JSON Web Key Set served over real HTTP on a free port. */
-export async function serveJwks(jwks: unknown): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
+export async function serveJwks(
+  jwks: unknown,
+): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
   let requests = 0;
   const server: Server = createServer((req, res) => {
     requests += 1;
@@ -54,5 +56,8 @@ export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number
 
 /** A key of the right shape made from a readable stem (for seeds and ambiguous prefixes). */
 export function fixedKey(stem: string): string {
-  return `drt_${stem.replace(/[^0-9A-Za-z]/g, '').padEnd(32, '0').slice(0, 32)}`;
+  return `drt_${stem
+    .replace(/[^0-9A-Za-z]/g, '')
+    .padEnd(32, '0')
+    .slice(0, 32)}`;
 }

@@ -24,10 +24,19 @@ describe('JWT HS256', () => {
   const verifier = createJwtVerifier({ secret: SECRET });
 
   it('turns sub, tier and channels into a principal', async () => {
-    const result = await verifier.verify(await hs256({ sub: 'user-1', tier: 'pro', channels: ['prices', 'token:*'], exp: inAnHour() }));
+    const result = await verifier.verify(
+      await hs256({ sub: 'user-1', tier: 'pro', channels: ['prices', 'token:*'], exp: inAnHour() }),
+    );
     expect(result).toEqual({
       ok: true,
-      principal: { id: 'user-1', owner: 'user-1', tier: 'pro', limits: DEFAULT_TIER_LIMITS.pro, via: 'jwt', allowedChannels: ['prices', 'token:*'] },
+      principal: {
+        id: 'user-1',
+        owner: 'user-1',
+        tier: 'pro',
+        limits: DEFAULT_TIER_LIMITS.pro,
+        via: 'jwt',
+        allowedChannels: ['prices', 'token:*'],
+      },
     });
   });
 
@@ -40,12 +49,28 @@ describe('JWT HS256', () => {
   it.each<[string, () => Promise<string>, RegExp]>([
     ['expired', () => hs256({ sub: 'u', exp: now() - 60 }), /^token expired$/],
     ['not valid yet', () => hs256({ sub: 'u', nbf: now() + 600, exp: inAnHour() }), /^token not valid yet$/],
-    ['signed with another secret', () => hs256({ sub: 'u', exp: inAnHour() }, 'another-secret-that-is-long-enough-000000'), /^token signature invalid$/],
-    ['of an unknown tier', () => hs256({ sub: 'u', tier: 'gold', exp: inAnHour() }), /tier claim "gold" unknown \(expected one of free, pro, enterprise\)/],
+    [
+      'signed with another secret',
+      () => hs256({ sub: 'u', exp: inAnHour() }, 'another-secret-that-is-long-enough-000000'),
+      /^token signature invalid$/,
+    ],
+    [
+      'of an unknown tier',
+      () => hs256({ sub: 'u', tier: 'gold', exp: inAnHour() }),
+      /tier claim "gold" unknown \(expected one of free, pro, enterprise\)/,
+    ],
     ['without sub', () => hs256({ exp: inAnHour() }), /no sub claim/],
     ['without exp', () => hs256({ sub: 'u' }), /no exp claim/],
-    ['with channels not a list', () => hs256({ sub: 'u', channels: 'prices', exp: inAnHour() }), /channels claim must be an array/],
-    ['with a * inside a channel pattern', () => hs256({ sub: 'u', channels: ['to*ken'], exp: inAnHour() }), /channels claim entry "to\*ken": `\*` is only allowed at the end/],
+    [
+      'with channels not a list',
+      () => hs256({ sub: 'u', channels: 'prices', exp: inAnHour() }),
+      /channels claim must be an array/,
+    ],
+    [
+      'with a * inside a channel pattern',
+      () => hs256({ sub: 'u', channels: ['to*ken'], exp: inAnHour() }),
+      /channels claim entry "to\*ken": `\*` is only allowed at the end/,
+    ],
     ['malformed', async () => 'not.a.jwt', /^token malformed$/],
   ])('refuses a token %s with a reason the client can act on', async (_what, make, reason) => {
     expect(refused(await verifier.verify(await make()))).toMatch(reason);
@@ -59,13 +84,23 @@ describe('JWT HS256', () => {
     const strict = createJwtVerifier({ secret: SECRET, issuer: 'https://id.example', audience: 'defi-realtime' });
     const good = await hs256({ sub: 'u', iss: 'https://id.example', aud: 'defi-realtime', exp: inAnHour() });
     expect((await strict.verify(good)).ok).toBe(true);
-    expect(refused(await strict.verify(await hs256({ sub: 'u', iss: 'https://evil.example', aud: 'defi-realtime', exp: inAnHour() })))).toBe('token issuer not accepted');
-    expect(refused(await strict.verify(await hs256({ sub: 'u', iss: 'https://id.example', aud: 'other', exp: inAnHour() })))).toBe('token audience not accepted');
+    expect(
+      refused(
+        await strict.verify(
+          await hs256({ sub: 'u', iss: 'https://evil.example', aud: 'defi-realtime', exp: inAnHour() }),
+        ),
+      ),
+    ).toBe('token issuer not accepted');
+    expect(
+      refused(await strict.verify(await hs256({ sub: 'u', iss: 'https://id.example', aud: 'other', exp: inAnHour() }))),
+    ).toBe('token audience not accepted');
   });
 
   it('refuses RS256 tokens when only a secret is configured', async () => {
     const { privateKey } = await generateKeyPair('RS256');
-    expect(refused(await verifier.verify(await rs256({ sub: 'u', exp: inAnHour() }, privateKey)))).toBe('token algorithm not accepted');
+    expect(refused(await verifier.verify(await rs256({ sub: 'u', exp: inAnHour() }, privateKey)))).toBe(
+      'token algorithm not accepted',
+    );
   });
 });
 
@@ -86,7 +121,9 @@ describe('JWT RS256', () => {
     const verifier = createJwtVerifier({ jwksUrl: jwks.url });
     const before = jwks.requests();
     for (let i = 0; i < 3; i++) {
-      const result = await verifier.verify(await rs256({ sub: `svc-${i}`, tier: 'enterprise', exp: inAnHour() }, keys.privateKey, 'k1'));
+      const result = await verifier.verify(
+        await rs256({ sub: `svc-${i}`, tier: 'enterprise', exp: inAnHour() }, keys.privateKey, 'k1'),
+      );
       expect(result.ok && result.principal).toMatchObject({ id: `svc-${i}`, tier: 'enterprise', via: 'jwt' });
     }
     expect(jwks.requests() - before).toBe(1);
@@ -95,20 +132,28 @@ describe('JWT RS256', () => {
   it('refuses a token signed by a key the set does not have', async () => {
     const verifier = createJwtVerifier({ jwksUrl: jwks.url });
     const stranger = await generateKeyPair('RS256');
-    expect(refused(await verifier.verify(await rs256({ sub: 'u', exp: inAnHour() }, stranger.privateKey, 'k2')))).toBe('token signing key unknown');
-    expect(refused(await verifier.verify(await rs256({ sub: 'u', exp: inAnHour() }, stranger.privateKey, 'k1')))).toBe('token signature invalid');
+    expect(refused(await verifier.verify(await rs256({ sub: 'u', exp: inAnHour() }, stranger.privateKey, 'k2')))).toBe(
+      'token signing key unknown',
+    );
+    expect(refused(await verifier.verify(await rs256({ sub: 'u', exp: inAnHour() }, stranger.privateKey, 'k1')))).toBe(
+      'token signature invalid',
+    );
   });
 
   it('refuses HS256 tokens when only RS256 keys are configured', async () => {
     const verifier = createJwtVerifier({ jwksUrl: jwks.url });
-    expect(refused(await verifier.verify(await hs256({ sub: 'u', exp: inAnHour() })))).toBe('token algorithm not accepted');
+    expect(refused(await verifier.verify(await hs256({ sub: 'u', exp: inAnHour() })))).toBe(
+      'token algorithm not accepted',
+    );
   });
 
   it('reports an unreachable JWKS as AUTH_UNAVAILABLE, not as a bad token', async () => {
     const down = await serveJwks({ keys: [] });
     await down.close();
     const verifier = createJwtVerifier({ jwksUrl: down.url, jwksTimeoutMs: 1_000 });
-    const error = await verifier.verify(await rs256({ sub: 'u', exp: inAnHour() }, keys.privateKey, 'k1')).catch((err: unknown) => err);
+    const error = await verifier
+      .verify(await rs256({ sub: 'u', exp: inAnHour() }, keys.privateKey, 'k1'))
+      .catch((err: unknown) => err);
     expect(error).toBeInstanceOf(AuthError);
     expect(error).toMatchObject({ code: 'AUTH_UNAVAILABLE' });
   });
@@ -116,12 +161,18 @@ describe('JWT RS256', () => {
   it('verifies with a PEM public key, and never accepts that PEM as an HS256 secret', async () => {
     const pem = await exportSPKI(keys.publicKey);
     const verifier = createJwtVerifier({ publicKeyPem: pem });
-    const result = await verifier.verify(await rs256({ sub: 'pem-user', channels: ['alerts'], exp: inAnHour() }, keys.privateKey));
+    const result = await verifier.verify(
+      await rs256({ sub: 'pem-user', channels: ['alerts'], exp: inAnHour() }, keys.privateKey),
+    );
     expect(result.ok && result.principal).toMatchObject({ id: 'pem-user', tier: 'free', allowedChannels: ['alerts'] });
     const other = await generateKeyPair('RS256');
-    expect(refused(await verifier.verify(await rs256({ sub: 'u', exp: inAnHour() }, other.privateKey)))).toBe('token signature invalid');
+    expect(refused(await verifier.verify(await rs256({ sub: 'u', exp: inAnHour() }, other.privateKey)))).toBe(
+      'token signature invalid',
+    );
     // The classic algorithm-confusion attack: HMAC keyed with the public key's text.
-    expect(refused(await verifier.verify(await hs256({ sub: 'u', exp: inAnHour() }, pem)))).toBe('token algorithm not accepted');
+    expect(refused(await verifier.verify(await hs256({ sub: 'u', exp: inAnHour() }, pem)))).toBe(
+      'token algorithm not accepted',
+    );
   });
 
   it('accepts both algorithms when given a secret and a public key', async () => {
@@ -153,6 +204,8 @@ describe('createJwtVerifier options', () => {
   it('refuses a JWKS URL together with a PEM (one RS256 key source)', async () => {
     const rsa = await generateKeyPair('RS256', { extractable: true });
     const publicKeyPem = await exportSPKI(rsa.publicKey);
-    expect(() => createJwtVerifier({ jwksUrl: 'https://id.example/jwks', publicKeyPem })).toThrow(/jwksUrl and publicKeyPem exclude each other/);
+    expect(() => createJwtVerifier({ jwksUrl: 'https://id.example/jwks', publicKeyPem })).toThrow(
+      /jwksUrl and publicKeyPem exclude each other/,
+    );
   });
 });

@@ -11,9 +11,15 @@ describe('tiers', () => {
       restRequestsPerMinute: 60,
       maxAlertRules: 10,
     });
-    for (const [lower, upper] of [['free', 'pro'], ['pro', 'enterprise']] as const) {
+    for (const [lower, upper] of [
+      ['free', 'pro'],
+      ['pro', 'enterprise'],
+    ] as const) {
       for (const [field, value] of Object.entries(DEFAULT_TIER_LIMITS[lower])) {
-        expect([field, DEFAULT_TIER_LIMITS[upper][field as keyof typeof DEFAULT_TIER_LIMITS.free]]).toEqual([field, value * 10]);
+        expect([field, DEFAULT_TIER_LIMITS[upper][field as keyof typeof DEFAULT_TIER_LIMITS.free]]).toEqual([
+          field,
+          value * 10,
+        ]);
       }
     }
   });

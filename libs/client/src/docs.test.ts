@@ -14,7 +14,12 @@ function table(first: string): string[][] {
   const rows: string[][] = [];
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break;
-    rows.push(line.split('|').slice(1, -1).map((cell) => cell.trim()));
+    rows.push(
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
   }
   return rows;
 }
@@ -24,14 +29,20 @@ describe('docs/client.md', () => {
     const rows = table('SDK code');
     expect(rows.map(([code]) => code!.replace(/`/g, '')).sort()).toEqual(Object.keys(CLIENT_ERRORS).sort());
     for (const [code, temporary] of rows) {
-      expect({ code, temporary: temporary === 'yes' }).toEqual({ code, temporary: CLIENT_ERRORS[code!.replace(/`/g, '') as keyof typeof CLIENT_ERRORS].temporary });
+      expect({ code, temporary: temporary === 'yes' }).toEqual({
+        code,
+        temporary: CLIENT_ERRORS[code!.replace(/`/g, '') as keyof typeof CLIENT_ERRORS].temporary,
+      });
     }
   });
 
   it('states the real default of every option', () => {
     const rows = new Map(table('option').map(([name, value]) => [name!.replace(/`/g, ''), value!.replace(/`/g, '')]));
     for (const [name, value] of Object.entries(CLIENT_DEFAULTS)) {
-      expect({ name, documented: rows.get(name) }).toEqual({ name, documented: typeof value === 'function' ? 'Math.random' : String(value) });
+      expect({ name, documented: rows.get(name) }).toEqual({
+        name,
+        documented: typeof value === 'function' ? 'Math.random' : String(value),
+      });
     }
   });
 });

@@ -18,12 +18,32 @@ describe('the browser bundle', () => {
     try {
       // As tsup.config.ts builds it, but into a temporary folder (and without packages marked external: anything imported would show).
       const tsup = resolve(__dirname, '../../../node_modules/tsup/dist/cli-default.js');
-      await promisify(execFile)(process.execPath, [tsup, 'src/browser.ts', '--no-config', '--format', 'esm', '--platform', 'browser', '--target', 'es2022', '--minify', '--metafile', '--out-dir', outDir], {
-        cwd: resolve(__dirname, '..'),
-        timeout: 30_000,
-      });
+      await promisify(execFile)(
+        process.execPath,
+        [
+          tsup,
+          'src/browser.ts',
+          '--no-config',
+          '--format',
+          'esm',
+          '--platform',
+          'browser',
+          '--target',
+          'es2022',
+          '--minify',
+          '--metafile',
+          '--out-dir',
+          outDir,
+        ],
+        {
+          cwd: resolve(__dirname, '..'),
+          timeout: 30_000,
+        },
+      );
       const code = await readFile(join(outDir, 'browser.mjs'), 'utf8');
-      const meta = JSON.parse(await readFile(join(outDir, 'metafile-esm.json'), 'utf8')) as { inputs: Record<string, unknown> };
+      const meta = JSON.parse(await readFile(join(outDir, 'metafile-esm.json'), 'utf8')) as {
+        inputs: Record<string, unknown>;
+      };
       const inputs = Object.keys(meta.inputs);
       expect(inputs.filter((path) => /node_modules|libs\/protocol/.test(path))).toEqual([]);
       expect(code).not.toMatch(/\bnode:|require\(|process\.|Buffer|\bimport\b/);

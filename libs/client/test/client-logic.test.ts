@@ -10,7 +10,15 @@ describe('RealtimeClient decisions (scripted server)', () => {
   const clients: RealtimeClient[] = [];
   const setup = (options: Partial<RealtimeClientOptions> = {}) => {
     const { factory, sockets } = fakeTransport();
-    const client = new RealtimeClient({ url: 'ws://fake', apiKey: 'drt_key', transport: factory, random: () => 0, minReconnectDelayMs: 0, maxReconnectDelayMs: 10, ...options } as RealtimeClientOptions);
+    const client = new RealtimeClient({
+      url: 'ws://fake',
+      apiKey: 'drt_key',
+      transport: factory,
+      random: () => 0,
+      minReconnectDelayMs: 0,
+      maxReconnectDelayMs: 10,
+      ...options,
+    } as RealtimeClientOptions);
     clients.push(client);
     const socket = async (n: number) => {
       await eventually(() => sockets.length > n && sockets[n]!.sent.length > 0, `connection ${n + 1}`, 2_000);
@@ -31,7 +39,9 @@ describe('RealtimeClient decisions (scripted server)', () => {
     expect(s.sent[0]).toEqual({ type: 'authenticate', apiKey: 'drt_key' });
     s.welcome();
     await connected;
-    expect(s.sentOf('subscribe')).toEqual([{ type: 'subscribe', id: 1, channels: ['prices'], options: { throttleMs: 100 } }]);
+    expect(s.sentOf('subscribe')).toEqual([
+      { type: 'subscribe', id: 1, channels: ['prices'], options: { throttleMs: 100 } },
+    ]);
     s.subscribed(7);
     await subscription.ready();
     expect(subscription.positions()).toEqual({ prices: { offset: 7, epoch: 'e1' } });
@@ -45,7 +55,11 @@ describe('RealtimeClient decisions (scripted server)', () => {
     s.welcome();
     s.serverCloses(4003, 'FORBIDDEN', 'your tier has no WebSocket access');
     expect(client.state).toBe(ConnectionState.Failed);
-    expect(client.error).toMatchObject({ code: 'FORBIDDEN', closeCode: 4003, message: 'your tier has no WebSocket access' });
+    expect(client.error).toMatchObject({
+      code: 'FORBIDDEN',
+      closeCode: 4003,
+      message: 'your tier has no WebSocket access',
+    });
     expect(subscription.state).toBe(SubscriptionState.Failed);
     await new Promise((r) => setTimeout(r, 50));
     expect(sockets).toHaveLength(1);
@@ -65,7 +79,10 @@ describe('RealtimeClient decisions (scripted server)', () => {
     second.welcome();
     await eventually(() => second.sentOf('subscribe').length === 1, 'the re-subscribe');
     expect(second.sentOf('resume')).toEqual([]);
-    expect(second.sentOf('subscribe')[0]).toMatchObject({ channels: ['prices'], since: { prices: { offset: 2, epoch: 'e1' } } });
+    expect(second.sentOf('subscribe')[0]).toMatchObject({
+      channels: ['prices'],
+      since: { prices: { offset: 2, epoch: 'e1' } },
+    });
     expect(subscription.state).toBe(SubscriptionState.Subscribing);
   });
 
@@ -84,7 +101,11 @@ describe('RealtimeClient decisions (scripted server)', () => {
       } else {
         await eventually(() => s.sentOf('resume').length === 1, `resume ${n}`);
         expect(s.sentOf('resume')[0]!.resumeToken).toBe(`rt-${n - 1}`);
-        s.serverSends({ type: 'subscription_result', id: s.sentOf('resume')[0]!.id, results: [{ channel: 'prices', status: 'subscribed', position: { offset: 1, epoch: 'e1' }, recovered: true }] });
+        s.serverSends({
+          type: 'subscription_result',
+          id: s.sentOf('resume')[0]!.id,
+          results: [{ channel: 'prices', status: 'subscribed', position: { offset: 1, epoch: 'e1' }, recovered: true }],
+        });
       }
       s.serverCloses(4008, 'SLOW_CONSUMER', 'send buffer over 1048576 bytes');
     }
@@ -134,10 +155,17 @@ describe('RealtimeClient decisions (scripted server)', () => {
     second.welcome();
     await eventually(() => second.sentOf('resume').length === 1, 'resume');
     // The server believes offsets 3 and 4 were delivered: its replay starts at 5.
-    second.serverSends({ type: 'subscription_result', id: second.sentOf('resume')[0]!.id, results: [{ channel: 'prices', status: 'subscribed', position: { offset: 4, epoch: 'e1' }, recovered: true }] });
+    second.serverSends({
+      type: 'subscription_result',
+      id: second.sentOf('resume')[0]!.id,
+      results: [{ channel: 'prices', status: 'subscribed', position: { offset: 4, epoch: 'e1' }, recovered: true }],
+    });
     second.price('prices', 5);
     await eventually(() => second.sentOf('subscribe').length === 1, 'the follow-up subscribe');
-    expect(second.sentOf('subscribe')[0]).toMatchObject({ channels: ['prices'], since: { prices: { offset: 2, epoch: 'e1' } } });
+    expect(second.sentOf('subscribe')[0]).toMatchObject({
+      channels: ['prices'],
+      since: { prices: { offset: 2, epoch: 'e1' } },
+    });
     second.subscribed(2, undefined, true);
     for (const offset of [3, 4, 5]) second.price('prices', offset);
     expect(got.map((u) => u.position.offset)).toEqual([2, 3, 4, 5]);
@@ -162,7 +190,9 @@ describe('RealtimeClient decisions (scripted server)', () => {
   it('refuses a channel another subscription holds, and a subscribe larger than the server accepts', async () => {
     const { client, socket } = setup();
     client.subscribe(['prices', 'TVL']);
-    expect(() => client.subscribe('tvl')).toThrow(expect.objectContaining({ code: 'DUPLICATE_CHANNEL', channel: 'tvl' }));
+    expect(() => client.subscribe('tvl')).toThrow(
+      expect.objectContaining({ code: 'DUPLICATE_CHANNEL', channel: 'tvl' }),
+    );
     await Promise.all([client.connect(), socket(0).then((s) => s.welcome({ maxMessageBytes: 1_024 }))]);
     const huge = client.subscribe(Array.from({ length: 60 }, (_, i) => `token:coingecko:token-number-${i}`));
     await expect(huge.ready()).rejects.toMatchObject({ code: 'MESSAGE_TOO_LARGE', temporary: false });

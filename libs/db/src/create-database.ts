@@ -21,14 +21,21 @@ function validate(options: DatabaseOptions): void {
   if (options.url !== undefined) {
     assertPostgresUrl(options.url);
     if (options.pgliteDir !== undefined) {
-      throw new TypeError('Options url and pgliteDir exclude each other: url selects PostgreSQL, pgliteDir is only for PGlite');
+      throw new TypeError(
+        'Options url and pgliteDir exclude each other: url selects PostgreSQL, pgliteDir is only for PGlite',
+      );
     }
   }
   if (options.poolSize !== undefined && !(Number.isInteger(options.poolSize) && options.poolSize >= 1)) {
     throw new TypeError(`Invalid poolSize option ${String(options.poolSize)}: expected a whole number >= 1`);
   }
-  if (options.connectTimeoutMs !== undefined && !(Number.isFinite(options.connectTimeoutMs) && options.connectTimeoutMs > 0)) {
-    throw new TypeError(`Invalid connectTimeoutMs option ${String(options.connectTimeoutMs)}: expected milliseconds > 0`);
+  if (
+    options.connectTimeoutMs !== undefined &&
+    !(Number.isFinite(options.connectTimeoutMs) && options.connectTimeoutMs > 0)
+  ) {
+    throw new TypeError(
+      `Invalid connectTimeoutMs option ${String(options.connectTimeoutMs)}: expected milliseconds > 0`,
+    );
   }
 }
 

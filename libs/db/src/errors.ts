@@ -37,7 +37,8 @@ export class DatabaseError extends Error {
 }
 
 /** Why a migration run refused to go on. */
-export type MigrationErrorCode = 'MIGRATIONS_DIR_MISSING' | 'MIGRATION_BAD_NAME' | 'MIGRATION_DUPLICATE_VERSION' | 'MIGRATION_CHECKSUM_MISMATCH';
+export type MigrationErrorCode =
+  'MIGRATIONS_DIR_MISSING' | 'MIGRATION_BAD_NAME' | 'MIGRATION_DUPLICATE_VERSION' | 'MIGRATION_CHECKSUM_MISMATCH';
 
 /** A problem with the migration files themselves (not with running their SQL). */
 export class MigrationError extends Error {
@@ -57,7 +58,12 @@ export class MigrationError extends Error {
  * driver's message (PostgreSQL quotes bad input in messages: `invalid input syntax for
  * type integer: "..."`), because messages end up in logs and HTTP error bodies.
  */
-export function toDatabaseError(operation: string, err: unknown, params?: readonly unknown[], sql?: string): DatabaseError {
+export function toDatabaseError(
+  operation: string,
+  err: unknown,
+  params?: readonly unknown[],
+  sql?: string,
+): DatabaseError {
   if (err instanceof DatabaseError) return err;
   const fields: DriverErrorFields = typeof err === 'object' && err !== null ? err : {};
   // Node's socket errors have codes too (EPIPE has five letters, like a SQLSTATE) and a syscall.
@@ -89,7 +95,11 @@ export function summarizeSql(sql: string, max = 80): string {
 
 /** The driver's message; Node's AggregateError (several addresses refused) has an empty one. */
 function driverMessage(err: unknown): string {
-  const e = (typeof err === 'object' && err !== null ? err : {}) as { message?: unknown; errors?: unknown; code?: unknown };
+  const e = (typeof err === 'object' && err !== null ? err : {}) as {
+    message?: unknown;
+    errors?: unknown;
+    code?: unknown;
+  };
   if (typeof e.message === 'string' && e.message !== '') return e.message;
   const first: unknown = Array.isArray(e.errors) ? e.errors[0] : undefined;
   if (first instanceof Error && first.message !== '') return first.message;
@@ -115,7 +125,8 @@ function textForms(value: unknown, depth = 0): string[] {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? [] : [value.toISOString()];
   if (typeof value === 'string') return [value];
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return [String(value)];
-  if (Array.isArray(value) && depth < 2) return [JSON.stringify(value), ...value.flatMap((v) => textForms(v, depth + 1))];
+  if (Array.isArray(value) && depth < 2)
+    return [JSON.stringify(value), ...value.flatMap((v) => textForms(v, depth + 1))];
   try {
     return [JSON.stringify(value)];
   } catch {

@@ -1,4 +1,13 @@
-export type { Database, DatabaseKind, Logger, NotificationHandler, QueryResult, Queryable, Transaction, Unlisten } from './database';
+export type {
+  Database,
+  DatabaseKind,
+  Logger,
+  NotificationHandler,
+  QueryResult,
+  Queryable,
+  Transaction,
+  Unlisten,
+} from './database';
 export type { DatabaseOptions } from './options';
 export { DATABASE_DEFAULTS } from './options';
 export { createDatabase, openDatabase } from './create-database';

@@ -81,7 +81,10 @@ async function readApplied(db: Database): Promise<Map<number, AppliedRow>> {
 async function applyOne(db: Database, file: MigrationFile): Promise<boolean> {
   return db.transaction(async (tx: Transaction) => {
     await tx.query(LOCK);
-    const { rows } = await tx.query<AppliedRow>('SELECT version, name, checksum FROM schema_migrations WHERE version = $1', [file.version]);
+    const { rows } = await tx.query<AppliedRow>(
+      'SELECT version, name, checksum FROM schema_migrations WHERE version = $1',
+      [file.version],
+    );
     if (rows[0]) {
       assertUnchanged(file, rows[0]);
       return false;
@@ -90,14 +93,22 @@ async function applyOne(db: Database, file: MigrationFile): Promise<boolean> {
       await tx.exec(file.sql);
     } catch (err) {
       const cause = err as DatabaseError;
-      throw new DatabaseError(`migrate ${file.name}`, cause.message.replace(/^exec failed/, `migrate ${file.name} failed`), {
-        cause,
-        code: cause.code,
-        constraint: cause.constraint,
-        table: cause.table,
-      });
+      throw new DatabaseError(
+        `migrate ${file.name}`,
+        cause.message.replace(/^exec failed/, `migrate ${file.name} failed`),
+        {
+          cause,
+          code: cause.code,
+          constraint: cause.constraint,
+          table: cause.table,
+        },
+      );
     }
-    await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [file.version, file.name, file.checksum]);
+    await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
+      file.version,
+      file.name,
+      file.checksum,
+    ]);
     return true;
   });
 }

@@ -39,13 +39,20 @@ export async function readMigrationFiles(dir: string): Promise<MigrationFile[]> 
   try {
     names = await readdir(dir);
   } catch (err) {
-    throw new MigrationError('MIGRATIONS_DIR_MISSING', `Cannot read the migrations directory ${dir}: ${(err as Error).message}`);
+    throw new MigrationError(
+      'MIGRATIONS_DIR_MISSING',
+      `Cannot read the migrations directory ${dir}: ${(err as Error).message}`,
+    );
   }
   const files: MigrationFile[] = [];
   for (const name of names.filter((n) => n.endsWith('.sql')).sort()) {
     const match = FILE_NAME.exec(name);
     if (!match) {
-      throw new MigrationError('MIGRATION_BAD_NAME', `Migration file ${name} must be named NNN_name.sql (digits, then a-z, 0-9 and _)`, name);
+      throw new MigrationError(
+        'MIGRATION_BAD_NAME',
+        `Migration file ${name} must be named NNN_name.sql (digits, then a-z, 0-9 and _)`,
+        name,
+      );
     }
     const sql = await readFile(path.join(dir, name), 'utf8');
     files.push({ version: Number(match[1]), name, sql, checksum: checksumOf(sql) });
@@ -54,7 +61,11 @@ export async function readMigrationFiles(dir: string): Promise<MigrationFile[]> 
   for (let i = 1; i < files.length; i += 1) {
     const [prev, file] = [files[i - 1], files[i]];
     if (prev && file && prev.version === file.version) {
-      throw new MigrationError('MIGRATION_DUPLICATE_VERSION', `Migration files ${prev.name} and ${file.name} share version ${file.version}`, file.name);
+      throw new MigrationError(
+        'MIGRATION_DUPLICATE_VERSION',
+        `Migration files ${prev.name} and ${file.name} share version ${file.version}`,
+        file.name,
+      );
     }
   }
   return files;

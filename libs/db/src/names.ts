@@ -9,7 +9,9 @@ export function quoteIdent(name: string): string {
  */
 export function assertSchemaName(schema: string): void {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new TypeError(`Invalid schema option ${JSON.stringify(schema)}: expected 1-63 of a-z, 0-9 and _, not starting with a digit`);
+    throw new TypeError(
+      `Invalid schema option ${JSON.stringify(schema)}: expected 1-63 of a-z, 0-9 and _, not starting with a digit`,
+    );
   }
 }
 
@@ -34,6 +36,8 @@ export function assertPostgresUrl(url: string): void {
     protocol = undefined;
   }
   if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
-    throw new TypeError(`Invalid database url ${JSON.stringify(maskUrl(url))}: expected postgres://user@host:port/database or postgresql://...`);
+    throw new TypeError(
+      `Invalid database url ${JSON.stringify(maskUrl(url))}: expected postgres://user@host:port/database or postgresql://...`,
+    );
   }
 }

@@ -99,7 +99,11 @@ export class PgDatabase implements Database {
     // statement error that fn caught and ignored would otherwise lose the writes silently.
     // PGlite throws 25P02 in that case; do the same here.
     if (commit.command === 'ROLLBACK') {
-      throw new DatabaseError('commit', 'commit failed (25P02): the transaction was rolled back because a statement in it failed', { code: '25P02' });
+      throw new DatabaseError(
+        'commit',
+        'commit failed (25P02): the transaction was rolled back because a statement in it failed',
+        { code: '25P02' },
+      );
     }
     return result;
   }
@@ -190,7 +194,11 @@ class ClientTransaction implements Transaction {
   }
 }
 
-async function runQuery<T>(target: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+async function runQuery<T>(
+  target: pg.Pool | pg.PoolClient,
+  sql: string,
+  params?: readonly unknown[],
+): Promise<QueryResult<T>> {
   try {
     const result = await target.query(sql, params as unknown[] | undefined);
     return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length };

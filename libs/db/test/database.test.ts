@@ -2,7 +2,13 @@ import { createDatabase } from '../src/create-database';
 import type { DatabaseKind } from '../src/database';
 import { DatabaseError } from '../src/errors';
 import { migrate, type MigrateResult } from '../src/migrate';
-import { createTestDatabase, databaseUrlForTests, requirePostgres, uniqueSchemaName, type TestDatabase } from '../src/testing';
+import {
+  createTestDatabase,
+  databaseUrlForTests,
+  requirePostgres,
+  uniqueSchemaName,
+  type TestDatabase,
+} from '../src/testing';
 import { migrationTests } from './contract/migrations';
 import { notificationTests } from './contract/notifications';
 import { queryTests } from './contract/queries';
@@ -87,9 +93,15 @@ describe('PostgreSQL only', () => {
 describe('createDatabase and requirePostgres', () => {
   it('throws a TypeError naming a bad url (password masked)', async () => {
     await expect(createDatabase({ url: 'mysql://root:pw@localhost/db' })).rejects.toThrow(TypeError);
-    await expect(createDatabase({ url: 'mysql://root:pw@localhost/db' })).rejects.toThrow('mysql://root:***@localhost/db');
-    await expect(createDatabase({ url: databaseUrlForTests(), pgliteDir: '/tmp/x' })).rejects.toThrow(/url and pgliteDir/);
-    await expect(createDatabase({ url: databaseUrlForTests(), schema: 'Bad-Name' })).rejects.toThrow(/Invalid schema option "Bad-Name"/);
+    await expect(createDatabase({ url: 'mysql://root:pw@localhost/db' })).rejects.toThrow(
+      'mysql://root:***@localhost/db',
+    );
+    await expect(createDatabase({ url: databaseUrlForTests(), pgliteDir: '/tmp/x' })).rejects.toThrow(
+      /url and pgliteDir/,
+    );
+    await expect(createDatabase({ url: databaseUrlForTests(), schema: 'Bad-Name' })).rejects.toThrow(
+      /Invalid schema option "Bad-Name"/,
+    );
   });
 
   it('rejects quickly with a DatabaseError naming an unreachable server', async () => {

@@ -5,13 +5,21 @@ describe('toDatabaseError', () => {
   const serverError = (message: string, code: string) => Object.assign(new Error(message), { code });
 
   it('redacts quoted and long unquoted parameter values, keeps the rest of the message', () => {
-    const err = toDatabaseError('query', serverError('invalid input syntax for type json: "x" near tokenvalue-123', '22P02'), ['x', 'tokenvalue-123']);
+    const err = toDatabaseError(
+      'query',
+      serverError('invalid input syntax for type json: "x" near tokenvalue-123', '22P02'),
+      ['x', 'tokenvalue-123'],
+    );
     expect(err.message).toBe('query failed (22P02): invalid input syntax for type json: "$1" near $2');
   });
 
   it('redacts values inside arrays, Dates and objects', () => {
     const when = new Date('2024-01-01T00:00:00Z');
-    const err = toDatabaseError('query', serverError(`bad "${when.toISOString()}" "inner-secret" {"k":"v"}`, 'XX000'), [when, ['inner-secret'], { k: 'v' }]);
+    const err = toDatabaseError('query', serverError(`bad "${when.toISOString()}" "inner-secret" {"k":"v"}`, 'XX000'), [
+      when,
+      ['inner-secret'],
+      { k: 'v' },
+    ]);
     expect(err.message).not.toMatch(/2024-01-01|inner-secret|"k"/);
   });
 

@@ -17,7 +17,9 @@ export async function waitUntil(check: () => boolean, timeoutMs = 5_000, what = 
 }
 
 /** A copy of the real migrations in a temporary directory, plus/overwritten by `files`. */
-export async function migrationsCopy(files: Record<string, string> = {}): Promise<{ dir: string; remove: () => Promise<void> }> {
+export async function migrationsCopy(
+  files: Record<string, string> = {},
+): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'db-migrations-'));
   await cp(defaultMigrationsDir, dir, { recursive: true });
   for (const [name, sql] of Object.entries(files)) await writeFile(path.join(dir, name), sql);
@@ -31,5 +33,8 @@ export function uniqueSuffix(): string {
 
 /** A valid-looking api key hash (64 hex chars). */
 export function fakeKeyHash(seed: string): string {
-  return seed.padEnd(64, '0').replace(/[^0-9a-f]/g, 'a').slice(0, 64);
+  return seed
+    .padEnd(64, '0')
+    .replace(/[^0-9a-f]/g, 'a')
+    .slice(0, 64);
 }

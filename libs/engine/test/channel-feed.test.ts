@@ -4,7 +4,11 @@ import type { ChannelEvent, HistoryResult } from '../src/engine';
 import { ChannelFeed, emptyFeedStats } from '../src/redis/channel-feed';
 import { eventually } from './util';
 
-const ev = (offset: number, epoch = 'e1'): ChannelEvent => ({ channel: 'c', position: { offset, epoch }, payload: String(offset) });
+const ev = (offset: number, epoch = 'e1'): ChannelEvent => ({
+  channel: 'c',
+  position: { offset, epoch },
+  payload: String(offset),
+});
 
 function feedWith(fetchSince: (since: Position) => Promise<HistoryResult>) {
   const stats = emptyFeedStats();
@@ -44,7 +48,11 @@ describe('ChannelFeed', () => {
   });
 
   it('delivers past a gap history cannot fill, counting it', async () => {
-    const { feed, got, stats } = feedWith(async () => ({ events: [], recovered: false, position: { offset: 9, epoch: 'e1' } }));
+    const { feed, got, stats } = feedWith(async () => ({
+      events: [],
+      recovered: false,
+      position: { offset: 9, epoch: 'e1' },
+    }));
     feed.push(ev(1));
     feed.push(ev(9));
     feed.push(ev(10));

@@ -17,7 +17,11 @@ describe('createEngine', () => {
 
   it('starts a RedisEngine with a Redis URL', async () => {
     await requireRedis();
-    const engine = await createEngine({ redisUrl: redisUrlForTests(), prefix: `t-create-engine-${randomBytes(4).toString('hex')}`, nodeId: 'r1' });
+    const engine = await createEngine({
+      redisUrl: redisUrlForTests(),
+      prefix: `t-create-engine-${randomBytes(4).toString('hex')}`,
+      nodeId: 'r1',
+    });
     try {
       expect(engine).toBeInstanceOf(RedisEngine);
       expect(await engine.nodes()).toContain('r1');

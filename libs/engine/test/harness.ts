@@ -76,7 +76,13 @@ export function redisHarness(sharded: boolean, url: string = redisUrlForTests())
     const logs: LogEntry[] = [];
     const engines: RedisEngine[] = [];
     const create = (options: EngineOptions = {}): TestEngine => {
-      const engine = new RedisEngine({ ...options, redis: url, prefix, shardedPubSub: sharded, logger: recordingLogger(logs) });
+      const engine = new RedisEngine({
+        ...options,
+        redis: url,
+        prefix,
+        shardedPubSub: sharded,
+        logger: recordingLogger(logs),
+      });
       engines.push(engine);
       return engine;
     };
@@ -91,7 +97,11 @@ export function redisHarness(sharded: boolean, url: string = redisUrlForTests())
         // On a cluster each node counts only its own subscribers (sharded: only the slot's owner).
         let total = 0;
         for (const node of isCluster(admin) ? admin.nodes('master') : [admin]) {
-          const reply = (await node.call('PUBSUB', sharded ? 'SHARDNUMSUB' : 'NUMSUB', keys.live(channel))) as unknown[];
+          const reply = (await node.call(
+            'PUBSUB',
+            sharded ? 'SHARDNUMSUB' : 'NUMSUB',
+            keys.live(channel),
+          )) as unknown[];
           total += Number(reply[1]);
         }
         return total;

@@ -15,7 +15,10 @@ describe('RedisEngine on Redis', () => {
   const engines: RedisEngine[] = [];
   const keys = () => createKeys(prefix);
 
-  async function node(nodeId: string, options: Partial<ConstructorParameters<typeof RedisEngine>[0]> = {}): Promise<RedisEngine> {
+  async function node(
+    nodeId: string,
+    options: Partial<ConstructorParameters<typeof RedisEngine>[0]> = {},
+  ): Promise<RedisEngine> {
     const logger = {
       debug: (obj: object, msg?: string) => void logs.push({ level: 'debug', obj, msg }),
       warn: (obj: object, msg?: string) => void logs.push({ level: 'warn', obj, msg }),

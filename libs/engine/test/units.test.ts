@@ -14,10 +14,18 @@ describe('parseLiveMessage', () => {
     expect(parseLiveMessage('c', '1:e:')?.payload).toBe('');
   });
 
-  it.each(['', 'x', '0:e:p', '01:e:p', '-1:e:p', '1::p', '1:e p:p', '1:e', `1:${'e'.repeat(65)}:p`, '1234567890123456:e:p'])(
-    'rejects %j',
-    (message) => expect(parseLiveMessage('c', message)).toBeNull(),
-  );
+  it.each([
+    '',
+    'x',
+    '0:e:p',
+    '01:e:p',
+    '-1:e:p',
+    '1::p',
+    '1:e p:p',
+    '1:e',
+    `1:${'e'.repeat(65)}:p`,
+    '1234567890123456:e:p',
+  ])('rejects %j', (message) => expect(parseLiveMessage('c', message)).toBeNull());
 });
 
 describe('recoveryResult', () => {

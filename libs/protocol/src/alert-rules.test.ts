@@ -12,7 +12,12 @@ const websocket = [{ type: 'websocket' }];
 
 describe('CreateAlertRuleSchema', () => {
   it('accepts a price rule and fills the defaults', () => {
-    const rule = { type: 'price_above', target: { tokenId: 'coingecko:ethereum' }, threshold: 4000, channels: websocket };
+    const rule = {
+      type: 'price_above',
+      target: { tokenId: 'coingecko:ethereum' },
+      threshold: 4000,
+      channels: websocket,
+    };
     expect(CreateAlertRuleSchema.parse(rule)).toEqual({ ...rule, ...ALERT_RULE_DEFAULTS });
   });
 
@@ -36,29 +41,50 @@ describe('CreateAlertRuleSchema', () => {
     expect(CreateAlertRuleSchema.parse(rule)).toEqual(rule);
   });
 
-  it.each(['http://127.0.0.1:9000/hook', 'http://localhost:3000/hook', 'http://[::1]:80/hook', 'https://hooks.example.com/a?b=c'])(
-    'accepts the webhook URL %s (private addresses are refused at delivery, not here)',
-    (url) => {
-      const rule = { type: 'price_above', target: { tokenId: 'coingecko:ethereum' }, threshold: 1, channels: [{ type: 'webhook', url }] };
-      expect(CreateAlertRuleSchema.safeParse(rule).success).toBe(true);
-    },
-  );
+  it.each([
+    'http://127.0.0.1:9000/hook',
+    'http://localhost:3000/hook',
+    'http://[::1]:80/hook',
+    'https://hooks.example.com/a?b=c',
+  ])('accepts the webhook URL %s (private addresses are refused at delivery, not here)', (url) => {
+    const rule = {
+      type: 'price_above',
+      target: { tokenId: 'coingecko:ethereum' },
+      threshold: 1,
+      channels: [{ type: 'webhook', url }],
+    };
+    expect(CreateAlertRuleSchema.safeParse(rule).success).toBe(true);
+  });
 
   it.each(ALERT_RULE_TYPES)('accepts a minimal %s rule', (type) => {
-    const target = type.startsWith('price') ? { tokenId: 'ethereum:0xdac17f958d2ee523a2206206994597c13d831ec7' } : { protocolId: 'aave-v3' };
+    const target = type.startsWith('price')
+      ? { tokenId: 'ethereum:0xdac17f958d2ee523a2206206994597c13d831ec7' }
+      : { protocolId: 'aave-v3' };
     const window = type.endsWith('_change_pct') ? { window: '24h' } : {};
-    expect(CreateAlertRuleSchema.safeParse({ type, target, threshold: 5, channels: websocket, ...window }).success).toBe(true);
+    expect(
+      CreateAlertRuleSchema.safeParse({ type, target, threshold: 5, channels: websocket, ...window }).success,
+    ).toBe(true);
   });
 
   it.each([
-    ['a price rule without tokenId', { type: 'price_below', target: { protocolId: 'aave-v3' }, threshold: 1 }, 'target.tokenId', 'required (and 1 more problem)'],
+    [
+      'a price rule without tokenId',
+      { type: 'price_below', target: { protocolId: 'aave-v3' }, threshold: 1 },
+      'target.tokenId',
+      'required (and 1 more problem)',
+    ],
     [
       'a price rule with a protocolId',
       { type: 'price_below', target: { tokenId: 'coingecko:ethereum', protocolId: 'aave-v3' }, threshold: 1 },
       'target.protocolId',
       'price rules target a tokenId, not a protocolId',
     ],
-    ['a tvl rule without protocolId', { type: 'tvl_above', target: { tokenId: 'coingecko:ethereum' }, threshold: 1 }, 'target.protocolId', 'required (and 1 more problem)'],
+    [
+      'a tvl rule without protocolId',
+      { type: 'tvl_above', target: { tokenId: 'coingecko:ethereum' }, threshold: 1 },
+      'target.protocolId',
+      'required (and 1 more problem)',
+    ],
     [
       'a tvl rule with a tokenId',
       { type: 'tvl_above', target: { protocolId: 'aave-v3', tokenId: 'coingecko:ethereum' }, threshold: 1 },
@@ -89,8 +115,18 @@ describe('CreateAlertRuleSchema', () => {
       'threshold',
       'a signed percent, not 0: +5 fires on a rise of 5 % or more, -5 on a fall',
     ],
-    ['a negative price level', { type: 'price_above', target: { tokenId: 'coingecko:ethereum' }, threshold: -1 }, 'threshold', 'expected a number >= 0'],
-    ['an unknown type', { type: 'volume_above', target: { protocolId: 'aave-v3' }, threshold: 1 }, 'type', expect.stringContaining('expected one of "price_above"')],
+    [
+      'a negative price level',
+      { type: 'price_above', target: { tokenId: 'coingecko:ethereum' }, threshold: -1 },
+      'threshold',
+      'expected a number >= 0',
+    ],
+    [
+      'an unknown type',
+      { type: 'volume_above', target: { protocolId: 'aave-v3' }, threshold: 1 },
+      'type',
+      expect.stringContaining('expected one of "price_above"'),
+    ],
   ])('rejects %s at %s', (_name, rule, field, message) => {
     const result = validate(CreateAlertRuleSchema, { channels: websocket, ...rule });
     expect(result.ok).toBe(false);
@@ -103,13 +139,24 @@ describe('CreateAlertRuleSchema', () => {
   it.each([
     [[], 'channels', 'channels: expected at least 1 entry'],
     [Array.from({ length: 6 }, () => ({ type: 'websocket' })), 'channels', 'channels: expected at most 5 entries'],
-    [[{ type: 'webhook', url: 'ftp://example.com' }], 'channels.0.url', 'channels.0.url: expected an http or https URL'],
+    [
+      [{ type: 'webhook', url: 'ftp://example.com' }],
+      'channels.0.url',
+      'channels.0.url: expected an http or https URL',
+    ],
     [[{ type: 'webhook', url: 'not a url' }], 'channels.0.url', 'channels.0.url: expected an http or https URL'],
     [[{ type: 'email', to: 'nobody' }], 'channels.0.to', 'channels.0.to: expected an email address'],
-    [[{ type: 'sms', to: '+100' }], 'channels.0.type', 'channels.0.type: expected one of "websocket", "webhook", "email"'],
+    [
+      [{ type: 'sms', to: '+100' }],
+      'channels.0.type',
+      'channels.0.type: expected one of "websocket", "webhook", "email"',
+    ],
   ])('checks delivery channels (case %#)', (channels, field, message) => {
     const rule = { type: 'price_above', target: { tokenId: 'coingecko:ethereum' }, threshold: 1, channels };
-    expect(validate(CreateAlertRuleSchema, rule)).toEqual({ ok: false, error: { code: 'BAD_REQUEST', field, message } });
+    expect(validate(CreateAlertRuleSchema, rule)).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', field, message },
+    });
   });
 
   it('bounds cooldown and re-arm', () => {
@@ -139,14 +186,29 @@ describe('UpdateAlertRuleSchema and applyAlertRuleUpdate', () => {
   it.each([
     [{}, undefined, 'an update needs at least one field'],
     [{ type: 'price_above', window: '1h' }, 'window', 'window: only *_change_pct rules take a window'],
-    [{ type: 'tvl_change_pct', window: null }, 'window', "window: required for *_change_pct rules: '5m', '1h' or '24h'"],
-    [{ type: 'tvl_above', target: { tokenId: 'coingecko:ethereum' } }, 'target.tokenId', 'target.tokenId: tvl rules target a protocolId, not a tokenId'],
-    [{ type: 'price_above', target: { protocolId: 'aave-v3' } }, 'target.protocolId', 'target.protocolId: price rules target a tokenId, not a protocolId'],
+    [
+      { type: 'tvl_change_pct', window: null },
+      'window',
+      "window: required for *_change_pct rules: '5m', '1h' or '24h'",
+    ],
+    [
+      { type: 'tvl_above', target: { tokenId: 'coingecko:ethereum' } },
+      'target.tokenId',
+      'target.tokenId: tvl rules target a protocolId, not a tokenId',
+    ],
+    [
+      { type: 'price_above', target: { protocolId: 'aave-v3' } },
+      'target.protocolId',
+      'target.protocolId: price rules target a tokenId, not a protocolId',
+    ],
     [{ cooldownSec: -5 }, 'cooldownSec', 'cooldownSec: expected a number >= 0'],
     [{ owner: 'x', enabled: true }, 'owner', 'owner: unknown field'],
   ])('rejects %j', (update, field, message) => {
     const result = validate(UpdateAlertRuleSchema, update);
-    expect(result).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message, ...(field === undefined ? {} : { field }) } });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message, ...(field === undefined ? {} : { field }) },
+    });
   });
 
   it('applies an update and keeps what it does not name', () => {

@@ -28,7 +28,10 @@ export type AlertPriority = z.infer<typeof AlertPrioritySchema>;
  */
 export const DeliveryChannelSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('websocket') }),
-  z.strictObject({ type: z.literal('webhook'), url: z.url({ protocol: /^https?$/, error: 'expected an http or https URL' }).max(2048) }),
+  z.strictObject({
+    type: z.literal('webhook'),
+    url: z.url({ protocol: /^https?$/, error: 'expected an http or https URL' }).max(2048),
+  }),
   z.strictObject({ type: z.literal('email'), to: z.email().max(254) }),
 ]);
 export type DeliveryChannel = z.infer<typeof DeliveryChannelSchema>;
@@ -46,7 +49,11 @@ export const ALERT_RULE_DEFAULTS = Object.freeze({
 const fields = {
   name: z.string().trim().min(1).max(100).optional(),
   threshold: z.number(),
-  cooldownSec: z.number().int().min(0).max(7 * 86_400),
+  cooldownSec: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400),
   rearmPct: z.number().min(0).max(100),
   channels: z.array(DeliveryChannelSchema).min(1).max(5),
   priority: AlertPrioritySchema,
@@ -157,16 +164,28 @@ export const UpdateAlertRuleSchema = z
     if (type === undefined) return;
     const isPrice = isPriceRule(type);
     if (target?.protocolId !== undefined && isPrice) {
-      ctx.addIssue({ code: 'custom', path: ['target', 'protocolId'], message: 'price rules target a tokenId, not a protocolId' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target', 'protocolId'],
+        message: 'price rules target a tokenId, not a protocolId',
+      });
     }
     if (target?.tokenId !== undefined && !isPrice) {
-      ctx.addIssue({ code: 'custom', path: ['target', 'tokenId'], message: 'tvl rules target a protocolId, not a tokenId' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target', 'tokenId'],
+        message: 'tvl rules target a protocolId, not a tokenId',
+      });
     }
     if (typeof window === 'string' && !isChangeRule(type)) {
       ctx.addIssue({ code: 'custom', path: ['window'], message: 'only *_change_pct rules take a window' });
     }
     if (window === null && isChangeRule(type)) {
-      ctx.addIssue({ code: 'custom', path: ['window'], message: "required for *_change_pct rules: '5m', '1h' or '24h'" });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['window'],
+        message: "required for *_change_pct rules: '5m', '1h' or '24h'",
+      });
     }
   });
 export type UpdateAlertRule = z.infer<typeof UpdateAlertRuleSchema>;

@@ -11,8 +11,28 @@ import {
 // Strings assembled from the grammar's own pieces, so many are valid and the rest are near misses.
 const channelLike = fc
   .array(
-    fc.constantFrom('events:', 'prices', 'tvl', 'protocols', 'alerts', 'token:', 'protocol:', 'chain:', ':', 'coingecko',
-      'ethereum', 'polygon_zkevm', '0xAb12', 'uniswap-v3', 'ether.fi', '_changes', 'x', ' ', 'A', '-'),
+    fc.constantFrom(
+      'events:',
+      'prices',
+      'tvl',
+      'protocols',
+      'alerts',
+      'token:',
+      'protocol:',
+      'chain:',
+      ':',
+      'coingecko',
+      'ethereum',
+      'polygon_zkevm',
+      '0xAb12',
+      'uniswap-v3',
+      'ether.fi',
+      '_changes',
+      'x',
+      ' ',
+      'A',
+      '-',
+    ),
     { maxLength: 8 },
   )
   .map((pieces) => pieces.join(''));
@@ -85,7 +105,10 @@ describe('normalizeChannel: rejections', () => {
     ['token:', "token id must be 'coingecko:<id>' or '<chain>:<address>'"],
     ['token', "token channel must be 'token:<tokenId>', e.g. 'token:coingecko:ethereum'"],
     ['token:eth main:0xabc', "chain must be lower-case letters, digits, '-' or '_' (e.g. 'ethereum')"],
-    ['token:coingecko:usd coin', "coingecko id must be lower-case letters, digits, '.', '_' or '-' (e.g. 'coingecko:ethereum')"],
+    [
+      'token:coingecko:usd coin',
+      "coingecko id must be lower-case letters, digits, '.', '_' or '-' (e.g. 'coingecko:ethereum')",
+    ],
     ['token:ethereum:0x$', "token address must be letters, digits, '.', '_', ':' or '-' (e.g. 'ethereum:0xa0b8...')"],
     ['protocol:', "protocol channel must be 'protocol:<slug>' or 'protocol:<slug>:<chain>'"],
     ['protocol:a:b:c', "protocol channel must be 'protocol:<slug>' or 'protocol:<slug>:<chain>'"],
@@ -94,8 +117,14 @@ describe('normalizeChannel: rejections', () => {
     ['chain:ethereum', "chain channel must be 'chain:<chain>:prices' or 'chain:<chain>:tvl'"],
     ['chain:ethereum:volume', "chain channel must be 'chain:<chain>:prices' or 'chain:<chain>:tvl'"],
     ['chain::prices', "chain must be lower-case letters, digits, '-' or '_' (e.g. 'ethereum')"],
-    ['prices:ethereum', "'prices' takes no parameters; for one token use 'token:<tokenId>', for one chain 'chain:<chain>:prices'"],
-    ['tvl:uniswap', "'tvl' takes no parameters; for one protocol use 'protocol:<slug>', for one chain 'chain:<chain>:tvl'"],
+    [
+      'prices:ethereum',
+      "'prices' takes no parameters; for one token use 'token:<tokenId>', for one chain 'chain:<chain>:prices'",
+    ],
+    [
+      'tvl:uniswap',
+      "'tvl' takes no parameters; for one protocol use 'protocol:<slug>', for one chain 'chain:<chain>:tvl'",
+    ],
     ['protocols:x', "'protocols' takes no parameters; for one protocol use 'protocol:<slug>'"],
     ['events:', "'events:' must be followed by a channel, e.g. 'events:prices'"],
     ['events:events:prices', "the 'events:' prefix may appear only once"],

@@ -15,15 +15,7 @@ const USER_ALERTS_PREFIX = 'alerts:';
 const OWNER_ID_PATTERN = /^[^\s\p{Cc}]{1,256}$/u;
 
 export type ChannelKind =
-  | 'prices'
-  | 'tvl'
-  | 'protocols'
-  | 'alerts'
-  | 'token'
-  | 'protocol'
-  | 'protocol_chain'
-  | 'chain_prices'
-  | 'chain_tvl';
+  'prices' | 'tvl' | 'protocols' | 'alerts' | 'token' | 'protocol' | 'protocol_chain' | 'chain_prices' | 'chain_tvl';
 
 /** A canonical channel and its parts. */
 export type ParsedChannel =
@@ -167,7 +159,12 @@ function chainChannel(parts: string[]): NormalizedChannel {
     return unknown("chain channel must be 'chain:<chain>:prices' or 'chain:<chain>:tvl'");
   }
   if (!isChain(chain)) return unknown(CHAIN_REASON);
-  return { ok: true, kind: topic === 'prices' ? 'chain_prices' : 'chain_tvl', channel: `chain:${chain}:${topic}`, chain };
+  return {
+    ok: true,
+    kind: topic === 'prices' ? 'chain_prices' : 'chain_tvl',
+    channel: `chain:${chain}:${topic}`,
+    chain,
+  };
 }
 
 function aggregateHint(kind: 'prices' | 'tvl' | 'protocols'): string {

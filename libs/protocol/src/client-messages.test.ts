@@ -38,7 +38,10 @@ describe('parseClientMessage: DESIGN section 3 messages', () => {
   });
 
   it('accepts action as an alias of type and answers with type', () => {
-    expect(expectOk('{"action":"subscribe","channels":["prices"]}')).toEqual({ type: 'subscribe', channels: ['prices'] });
+    expect(expectOk('{"action":"subscribe","channels":["prices"]}')).toEqual({
+      type: 'subscribe',
+      channels: ['prices'],
+    });
     expect(expectOk('{"action":"ping","type":"ping"}')).toEqual({ type: 'ping' });
   });
 
@@ -47,7 +50,10 @@ describe('parseClientMessage: DESIGN section 3 messages', () => {
     const bytes = new TextEncoder().encode(text);
     expect(expectOk(Buffer.from(text))).toEqual({ type: 'ping', id: 9 });
     expect(expectOk(bytes)).toEqual({ type: 'ping', id: 9 });
-    expect(expectOk(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))).toEqual({ type: 'ping', id: 9 });
+    expect(expectOk(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))).toEqual({
+      type: 'ping',
+      id: 9,
+    });
     expect(expectOk({ type: 'ping', id: 9 })).toEqual({ type: 'ping', id: 9 });
   });
 
@@ -58,7 +64,11 @@ describe('parseClientMessage: DESIGN section 3 messages', () => {
   });
 
   it('accepts since keyed by an alias of a subscribed channel', () => {
-    const message = { type: 'subscribe', channels: ['prices'], since: { 'events:price_changes': { offset: 1, epoch: 'a' } } };
+    const message = {
+      type: 'subscribe',
+      channels: ['prices'],
+      since: { 'events:price_changes': { offset: 1, epoch: 'a' } },
+    };
     expect(expectOk(message)).toEqual(message);
   });
 });
@@ -71,23 +81,73 @@ describe('parseClientMessage: BAD_REQUEST', () => {
     ['a number', '42', undefined, 'expected a JSON object with a "type" field, got a number'],
     ['null', 'null', undefined, 'expected a JSON object with a "type" field, got null'],
     ['no type', '{"channels":["prices"]}', 'type', `type: required, one of ${TYPE_LIST}`],
-    ['an unknown type', '{"type":"subscribe_all"}', 'type', `type: unknown message type "subscribe_all"; expected one of ${TYPE_LIST}`],
-    ['an unknown action', '{"action":"sub"}', 'action', `action: unknown message type "sub"; expected one of ${TYPE_LIST}`],
+    [
+      'an unknown type',
+      '{"type":"subscribe_all"}',
+      'type',
+      `type: unknown message type "subscribe_all"; expected one of ${TYPE_LIST}`,
+    ],
+    [
+      'an unknown action',
+      '{"action":"sub"}',
+      'action',
+      `action: unknown message type "sub"; expected one of ${TYPE_LIST}`,
+    ],
     ['a non-string type', '{"type":7}', 'type', `type: unknown message type a number; expected one of ${TYPE_LIST}`],
-    ['action and type disagreeing', '{"type":"ping","action":"subscribe"}', 'action', 'action: must equal type when both are given (action is an alias of type)'],
-    ['channels as a string', '{"type":"subscribe","channels":"prices"}', 'channels', 'channels: expected an array of strings'],
+    [
+      'action and type disagreeing',
+      '{"type":"ping","action":"subscribe"}',
+      'action',
+      'action: must equal type when both are given (action is an alias of type)',
+    ],
+    [
+      'channels as a string',
+      '{"type":"subscribe","channels":"prices"}',
+      'channels',
+      'channels: expected an array of strings',
+    ],
     ['channels missing', '{"type":"subscribe"}', 'channels', 'channels: required'],
     ['no channels', '{"type":"unsubscribe","channels":[]}', 'channels', 'channels: expected at least 1 entry'],
-    ['a channel that is not a string', '{"type":"subscribe","channels":["prices",1]}', 'channels.1', 'channels.1: expected a string, got a number'],
+    [
+      'a channel that is not a string',
+      '{"type":"subscribe","channels":["prices",1]}',
+      'channels.1',
+      'channels.1: expected a string, got a number',
+    ],
     ['an unknown field', '{"type":"subscribe","channels":["prices"],"option":{}}', 'option', 'option: unknown field'],
-    ['a bad option', '{"type":"subscribe","channels":["prices"],"options":{"throttleMs":120000}}', 'options.throttleMs', 'options.throttleMs: expected a number <= 60000'],
-    ['a bad position', '{"type":"subscribe","channels":["prices"],"since":{"prices":{"offset":-1,"epoch":"a"}}}', 'since.prices.offset', 'since.prices.offset: expected a number >= 0'],
-    ['since for another channel', '{"type":"subscribe","channels":["prices"],"since":{"tvl":{"offset":1,"epoch":"a"}}}', 'since.tvl', 'since.tvl: not one of the channels in this subscribe'],
+    [
+      'a bad option',
+      '{"type":"subscribe","channels":["prices"],"options":{"throttleMs":120000}}',
+      'options.throttleMs',
+      'options.throttleMs: expected a number <= 60000',
+    ],
+    [
+      'a bad position',
+      '{"type":"subscribe","channels":["prices"],"since":{"prices":{"offset":-1,"epoch":"a"}}}',
+      'since.prices.offset',
+      'since.prices.offset: expected a number >= 0',
+    ],
+    [
+      'since for another channel',
+      '{"type":"subscribe","channels":["prices"],"since":{"tvl":{"offset":1,"epoch":"a"}}}',
+      'since.tvl',
+      'since.tvl: not one of the channels in this subscribe',
+    ],
     ['authenticate without credentials', '{"type":"authenticate"}', 'apiKey', 'apiKey: required (or token)'],
-    ['authenticate with both', '{"type":"authenticate","apiKey":"k","token":"t"}', 'token', 'token: give apiKey or token, not both'],
+    [
+      'authenticate with both',
+      '{"type":"authenticate","apiKey":"k","token":"t"}',
+      'token',
+      'token: give apiKey or token, not both',
+    ],
     ['resume without token', '{"type":"resume"}', 'resumeToken', 'resumeToken: required'],
     ['an object id', '{"type":"ping","id":{}}', 'id', 'id: expected a string (at most 128 characters) or a number'],
-    ['an infinite id', '{"type":"ping","id":1e400}', 'id', 'id: expected a string (at most 128 characters) or a number'],
+    [
+      'an infinite id',
+      '{"type":"ping","id":1e400}',
+      'id',
+      'id: expected a string (at most 128 characters) or a number',
+    ],
   ])('%s', (_name, raw, field, message) => {
     const error = expectError(raw);
     expect(error.code).toBe('BAD_REQUEST');

@@ -19,7 +19,8 @@ const id = ClientMessageIdSchema.optional();
  */
 export const ChannelListSchema = z
   .array(z.string(), {
-    error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? 'expected an array of strings' : undefined),
+    error: (issue) =>
+      issue.code === 'invalid_type' && issue.input !== undefined ? 'expected an array of strings' : undefined,
   })
   .min(1)
   .max(MAX_CHANNELS_PER_MESSAGE);
@@ -63,7 +64,11 @@ export const SubscribeMessageSchema = z
     const subscribed = new Set(message.channels.map(canonicalOrRaw));
     for (const channel of Object.keys(message.since)) {
       if (!subscribed.has(canonicalOrRaw(channel))) {
-        ctx.addIssue({ code: 'custom', path: ['since', channel], message: 'not one of the channels in this subscribe' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['since', channel],
+          message: 'not one of the channels in this subscribe',
+        });
       }
     }
   });

@@ -41,6 +41,9 @@ describe('docs/errors.md', () => {
 
   it.each(ERROR_CODES)('gives %s the registry close code and HTTP status', (code) => {
     const definition = ERRORS[code];
-    expect(documented.get(code)).toEqual({ closeCode: cell(definition.closeCode), httpStatus: cell(definition.httpStatus) });
+    expect(documented.get(code)).toEqual({
+      closeCode: cell(definition.closeCode),
+      httpStatus: cell(definition.httpStatus),
+    });
   });
 });

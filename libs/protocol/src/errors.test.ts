@@ -43,10 +43,13 @@ describe('error registry', () => {
     expect(closeCodeFor('UNKNOWN_CHANNEL')).toBeUndefined();
   });
 
-  it.each(ERROR_CODES.filter((code) => closeCodeFor(code) !== undefined))('%s has a close code a server may send', (code) => {
-    const closeCode = closeCodeFor(code) ?? 0;
-    expect(closeCode >= 4000 ? closeCode <= 4999 : SENDABLE_STANDARD_CLOSE_CODES.has(closeCode)).toBe(true);
-  });
+  it.each(ERROR_CODES.filter((code) => closeCodeFor(code) !== undefined))(
+    '%s has a close code a server may send',
+    (code) => {
+      const closeCode = closeCodeFor(code) ?? 0;
+      expect(closeCode >= 4000 ? closeCode <= 4999 : SENDABLE_STANDARD_CLOSE_CODES.has(closeCode)).toBe(true);
+    },
+  );
 
   it('gives each application close code one meaning', () => {
     const closeCodes = ERROR_CODES.map(closeCodeFor).filter((code) => code !== undefined);
@@ -56,7 +59,8 @@ describe('error registry', () => {
   it.each(ERROR_CODES)('%s has a message and, if any, a real HTTP error status', (code) => {
     const definition = ERRORS[code];
     expect(definition.message.length).toBeGreaterThan(0);
-    if (definition.httpStatus !== undefined) expect(definition.httpStatus >= 400 && definition.httpStatus <= 599).toBe(true);
+    if (definition.httpStatus !== undefined)
+      expect(definition.httpStatus >= 400 && definition.httpStatus <= 599).toBe(true);
   });
 
   it('is frozen, entries included', () => {
@@ -102,7 +106,12 @@ describe('ProtocolError', () => {
 
   it('becomes an error message, echoing the id and never the cause', () => {
     const error = new ProtocolError('RATE_LIMITED', undefined, { cause: new Error('secret detail') });
-    expect(error.toWire(7)).toEqual({ type: 'error', id: 7, code: 'RATE_LIMITED', message: ERRORS.RATE_LIMITED.message });
+    expect(error.toWire(7)).toEqual({
+      type: 'error',
+      id: 7,
+      code: 'RATE_LIMITED',
+      message: ERRORS.RATE_LIMITED.message,
+    });
     expect(error.toWire()).toEqual({ type: 'error', code: 'RATE_LIMITED', message: ERRORS.RATE_LIMITED.message });
     expect(JSON.stringify(error.toWire())).not.toContain('secret');
     expect(error.toHttpBody()).toEqual({ code: 'RATE_LIMITED', message: ERRORS.RATE_LIMITED.message });

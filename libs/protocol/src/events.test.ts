@@ -49,7 +49,12 @@ const examples = {
     type: 'protocol_update',
     source: 'defillama',
     timestamp: now,
-    data: { protocolId: 'aave-v3', protocolName: 'Aave V3', change: 'listed', fields: { category: 'Lending', chains: ['Ethereum'] } },
+    data: {
+      protocolId: 'aave-v3',
+      protocolName: 'Aave V3',
+      change: 'listed',
+      fields: { category: 'Lending', chains: ['Ethereum'] },
+    },
   },
   alert: {
     eventId: 'alert:r1:1700000000',
@@ -78,7 +83,11 @@ describe('EventEnvelopeSchema', () => {
   it('normalizes ids as DefiLlama spells them', () => {
     const event = {
       ...examples.price_update,
-      data: { ...examples.price_update.data, tokenId: 'Ethereum:0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48', chain: 'Ethereum' },
+      data: {
+        ...examples.price_update.data,
+        tokenId: 'Ethereum:0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48',
+        chain: 'Ethereum',
+      },
     };
     const parsed = EventEnvelopeSchema.parse(event);
     expect(parsed.type === 'price_update' && parsed.data).toMatchObject({
@@ -89,17 +98,44 @@ describe('EventEnvelopeSchema', () => {
 
   it.each([
     ['an unknown type', { ...examples.alert, type: 'volume_update' }, 'type'],
-    ['a negative price', { ...examples.price_update, data: { ...examples.price_update.data, price: -1 } }, 'data.price'],
-    ['a malformed token id', { ...examples.price_update, data: { ...examples.price_update.data, tokenId: 'ethereum' } }, 'data.tokenId'],
+    [
+      'a negative price',
+      { ...examples.price_update, data: { ...examples.price_update.data, price: -1 } },
+      'data.price',
+    ],
+    [
+      'a malformed token id',
+      { ...examples.price_update, data: { ...examples.price_update.data, tokenId: 'ethereum' } },
+      'data.tokenId',
+    ],
     ['a fractional timestamp', { ...examples.tvl_update, timestamp: 1.5 }, 'timestamp'],
     ['an empty eventId', { ...examples.tvl_update, eventId: '' }, 'eventId'],
-    ['a slug with a space', { ...examples.tvl_update, data: { ...examples.tvl_update.data, protocolId: 'uni swap' } }, 'data.protocolId'],
-    ['an unknown change', { ...examples.protocol_update, data: { ...examples.protocol_update.data, change: 'renamed' } }, 'data.change'],
-    ['an alert without owner', { ...examples.alert, data: { ...examples.alert.data, ownerId: undefined } }, 'data.ownerId'],
-    ['an unknown priority', { ...examples.alert, data: { ...examples.alert.data, priority: 'urgent' } }, 'data.priority'],
+    [
+      'a slug with a space',
+      { ...examples.tvl_update, data: { ...examples.tvl_update.data, protocolId: 'uni swap' } },
+      'data.protocolId',
+    ],
+    [
+      'an unknown change',
+      { ...examples.protocol_update, data: { ...examples.protocol_update.data, change: 'renamed' } },
+      'data.change',
+    ],
+    [
+      'an alert without owner',
+      { ...examples.alert, data: { ...examples.alert.data, ownerId: undefined } },
+      'data.ownerId',
+    ],
+    [
+      'an unknown priority',
+      { ...examples.alert, data: { ...examples.alert.data, priority: 'urgent' } },
+      'data.priority',
+    ],
     [
       'a chain other than the token id names',
-      { ...examples.price_update, data: { ...examples.price_update.data, tokenId: 'arbitrum:0xaf88d065e77c8cc2239327c5edb3a432268e5831' } },
+      {
+        ...examples.price_update,
+        data: { ...examples.price_update.data, tokenId: 'arbitrum:0xaf88d065e77c8cc2239327c5edb3a432268e5831' },
+      },
       'data.chain',
     ],
   ])('rejects %s at %s', (_name, event, field) => {
@@ -121,19 +157,26 @@ describe('ids', () => {
       chain: 'bsc',
     });
     expect(parseTokenId('coingecko:usd-coin')).toEqual({ ok: true, tokenId: 'coingecko:usd-coin' });
-    expect(parseTokenId('usd-coin')).toEqual({ ok: false, reason: "token id must be 'coingecko:<id>' or '<chain>:<address>'" });
+    expect(parseTokenId('usd-coin')).toEqual({
+      ok: false,
+      reason: "token id must be 'coingecko:<id>' or '<chain>:<address>'",
+    });
   });
 
-  it.each(['coingecko:ethereum', 'ethereum:0xdac17f958d2ee523a2206206994597c13d831ec7', 'solana:epjfwdd5aufqssqem2qn1xzybapc8g4wegGkzwytdt1v'])(
-    'TokenIdSchema accepts %s',
+  it.each([
+    'coingecko:ethereum',
+    'ethereum:0xdac17f958d2ee523a2206206994597c13d831ec7',
+    'solana:epjfwdd5aufqssqem2qn1xzybapc8g4wegGkzwytdt1v',
+  ])('TokenIdSchema accepts %s', (tokenId) => {
+    expect(TokenIdSchema.parse(tokenId)).toBe(tokenId.toLowerCase());
+  });
+
+  it.each(['', 'coingecko:', ':0xabc', 'ethereum', 'coingecko:a b', 'eth/main:0xabc'])(
+    'TokenIdSchema rejects %j',
     (tokenId) => {
-      expect(TokenIdSchema.parse(tokenId)).toBe(tokenId.toLowerCase());
+      expect(TokenIdSchema.safeParse(tokenId).success).toBe(false);
     },
   );
-
-  it.each(['', 'coingecko:', ':0xabc', 'ethereum', 'coingecko:a b', 'eth/main:0xabc'])('TokenIdSchema rejects %j', (tokenId) => {
-    expect(TokenIdSchema.safeParse(tokenId).success).toBe(false);
-  });
 
   it('ChainSchema and ProtocolIdSchema lower-case and check the grammar', () => {
     expect(ChainSchema.parse('Arbitrum')).toBe('arbitrum');

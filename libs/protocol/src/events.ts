@@ -94,7 +94,11 @@ const envelope = {
   timestamp: TimestampSchema,
 };
 
-export const PriceUpdateEventSchema = z.object({ ...envelope, type: z.literal('price_update'), data: PriceUpdateDataSchema });
+export const PriceUpdateEventSchema = z.object({
+  ...envelope,
+  type: z.literal('price_update'),
+  data: PriceUpdateDataSchema,
+});
 export const TvlUpdateEventSchema = z.object({ ...envelope, type: z.literal('tvl_update'), data: TvlUpdateDataSchema });
 export const ProtocolUpdateEventSchema = z.object({
   ...envelope,

@@ -1,4 +1,10 @@
-import { DEFAULT_SUBSCRIBE_OPTIONS, FiltersSchema, MAX_FILTER_ENTRIES, SubscribeOptionsSchema, validate } from './index';
+import {
+  DEFAULT_SUBSCRIBE_OPTIONS,
+  FiltersSchema,
+  MAX_FILTER_ENTRIES,
+  SubscribeOptionsSchema,
+  validate,
+} from './index';
 
 describe('FiltersSchema', () => {
   it('accepts every field of DESIGN section 3 and normalizes ids', () => {
@@ -24,14 +30,39 @@ describe('FiltersSchema', () => {
   });
 
   it.each([
-    ['a list over the cap', { chains: Array.from({ length: MAX_FILTER_ENTRIES + 1 }, () => 'ethereum') }, 'chains', 'chains: expected at most 100 entries'],
+    [
+      'a list over the cap',
+      { chains: Array.from({ length: MAX_FILTER_ENTRIES + 1 }, () => 'ethereum') },
+      'chains',
+      'chains: expected at most 100 entries',
+    ],
     ['an empty list', { tokenIds: [] }, 'tokenIds', 'tokenIds: expected at least 1 entry'],
-    ['a bad chain', { chains: ['eth main'] }, 'chains.0', "chains.0: chain must be lower-case letters, digits, '-' or '_' (e.g. 'ethereum')"],
-    ['an unknown event type', { eventTypes: ['trade'] }, 'eventTypes.0', 'eventTypes.0: expected one of "price_update", "tvl_update", "protocol_update", "alert"'],
+    [
+      'a bad chain',
+      { chains: ['eth main'] },
+      'chains.0',
+      "chains.0: chain must be lower-case letters, digits, '-' or '_' (e.g. 'ethereum')",
+    ],
+    [
+      'an unknown event type',
+      { eventTypes: ['trade'] },
+      'eventTypes.0',
+      'eventTypes.0: expected one of "price_update", "tvl_update", "protocol_update", "alert"',
+    ],
     ['min above max', { minValue: 10, maxValue: 5 }, 'maxValue', 'maxValue: must be >= minValue'],
-    ['a negative threshold', { thresholds: { tvlChange: -1 } }, 'thresholds.tvlChange', 'thresholds.tvlChange: expected a number >= 0'],
+    [
+      'a negative threshold',
+      { thresholds: { tvlChange: -1 } },
+      'thresholds.tvlChange',
+      'thresholds.tvlChange: expected a number >= 0',
+    ],
     ['an unknown field', { chain: ['ethereum'] }, 'chain', 'chain: unknown field'],
-    ['an unknown threshold', { thresholds: { volumeChange: 3 } }, 'thresholds.volumeChange', 'thresholds.volumeChange: unknown field'],
+    [
+      'an unknown threshold',
+      { thresholds: { volumeChange: 3 } },
+      'thresholds.volumeChange',
+      'thresholds.volumeChange: unknown field',
+    ],
   ])('rejects %s', (_name, filters, field, message) => {
     expect(validate(FiltersSchema, filters)).toEqual({ ok: false, error: { code: 'BAD_REQUEST', field, message } });
   });

@@ -44,10 +44,14 @@ export const FiltersSchema = z
     maxValue: z.number().optional(),
     thresholds: ThresholdsSchema.optional(),
   })
-  .refine((filters) => filters.minValue === undefined || filters.maxValue === undefined || filters.minValue <= filters.maxValue, {
-    path: ['maxValue'],
-    error: 'must be >= minValue',
-  });
+  .refine(
+    (filters) =>
+      filters.minValue === undefined || filters.maxValue === undefined || filters.minValue <= filters.maxValue,
+    {
+      path: ['maxValue'],
+      error: 'must be >= minValue',
+    },
+  );
 export type Filters = z.infer<typeof FiltersSchema>;
 
 /** Longest conflation period a client may ask for: a minute. */

@@ -44,9 +44,7 @@ export function normalizeTokenId(tokenId: string): string {
   return tokenId.toLowerCase();
 }
 
-export type ParsedTokenId =
-  | { ok: true; tokenId: string; chain?: string }
-  | { ok: false; reason: string };
+export type ParsedTokenId = { ok: true; tokenId: string; chain?: string } | { ok: false; reason: string };
 
 /**
  * Checks a token id and says which chain it lives on when the id names one

@@ -15,13 +15,7 @@ export {
 } from './ids';
 export type { ParsedTokenId } from './ids';
 
-export {
-  CHANNEL_MAX_LENGTH,
-  normalizeChannel,
-  channelsForEvent,
-  userAlertsChannel,
-  engineChannel,
-} from './channels';
+export { CHANNEL_MAX_LENGTH, normalizeChannel, channelsForEvent, userAlertsChannel, engineChannel } from './channels';
 export type { ChannelKind, ParsedChannel, NormalizedChannel, ChannelRejection } from './channels';
 
 export {

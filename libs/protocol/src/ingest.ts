@@ -47,7 +47,9 @@ export const IngestBatchSchema = z
     prices: z.array(z.unknown()).optional(),
     tvl: z.array(z.unknown()).optional(),
   })
-  .refine((batch) => (batch.prices?.length ?? 0) + (batch.tvl?.length ?? 0) > 0, { error: 'expected at least one record in prices or tvl' })
+  .refine((batch) => (batch.prices?.length ?? 0) + (batch.tvl?.length ?? 0) > 0, {
+    error: 'expected at least one record in prices or tvl',
+  })
   .refine((batch) => (batch.prices?.length ?? 0) + (batch.tvl?.length ?? 0) <= MAX_INGEST_RECORDS, {
     error: `expected at most ${MAX_INGEST_RECORDS} records per batch`,
   });

@@ -32,7 +32,8 @@ export function describeZodError(error: z.ZodError): BadRequest {
   if (first === undefined) return { code: 'BAD_REQUEST', message: 'invalid value' };
   const path = first.code === 'unrecognized_keys' ? [...first.path, first.keys[0] ?? ''] : first.path;
   const field = path.length === 0 ? undefined : path.map(String).join('.');
-  const more = others.length === 0 ? '' : ` (and ${others.length} more ${others.length === 1 ? 'problem' : 'problems'})`;
+  const more =
+    others.length === 0 ? '' : ` (and ${others.length} more ${others.length === 1 ? 'problem' : 'problems'})`;
   const message = `${field === undefined ? '' : `${field}: `}${first.message}${more}`;
   return field === undefined ? { code: 'BAD_REQUEST', message } : { code: 'BAD_REQUEST', message, field };
 }
@@ -41,7 +42,9 @@ export function describeZodError(error: z.ZodError): BadRequest {
 export function issueText(issue: RawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'required' : `expected ${noun(issue.expected)}, got ${describeValue(issue.input)}`;
+      return issue.input === undefined
+        ? 'required'
+        : `expected ${noun(issue.expected)}, got ${describeValue(issue.input)}`;
     case 'too_small':
       return sizeText('at least', issue.origin, Number(issue.minimum), issue.inclusive !== false);
     case 'too_big':
@@ -53,7 +56,9 @@ export function issueText(issue: RawIssue): string | undefined {
     case 'invalid_format':
       return formatText(issue.format);
     case 'unrecognized_keys':
-      return issue.keys.length === 1 ? 'unknown field' : `unknown field (also unknown: ${issue.keys.slice(1).join(', ')})`;
+      return issue.keys.length === 1
+        ? 'unknown field'
+        : `unknown field (also unknown: ${issue.keys.slice(1).join(', ')})`;
     case 'invalid_union':
       return 'options' in issue && Array.isArray(issue.options)
         ? `expected one of ${issue.options.map((option) => JSON.stringify(option)).join(', ')}`
@@ -67,7 +72,12 @@ export function issueText(issue: RawIssue): string | undefined {
   }
 }
 
-function sizeText(bound: 'at least' | 'at most', origin: string, limit: number, inclusive: boolean): string | undefined {
+function sizeText(
+  bound: 'at least' | 'at most',
+  origin: string,
+  limit: number,
+  inclusive: boolean,
+): string | undefined {
   switch (origin) {
     case 'array':
     case 'set':

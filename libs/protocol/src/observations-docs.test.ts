@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { EARLIEST_OBSERVATION_MS, MAX_CHANGE_PERCENT, MAX_CLOCK_SKEW_MS, MAX_INGEST_RECORDS, MAX_USD_VALUE } from './index';
+import {
+  EARLIEST_OBSERVATION_MS,
+  MAX_CHANGE_PERCENT,
+  MAX_CLOCK_SKEW_MS,
+  MAX_INGEST_RECORDS,
+  MAX_USD_VALUE,
+} from './index';
 
 // docs/ingest.md is what producers read: the window and bounds it states must be the ones
 // the schemas enforce.

@@ -14,8 +14,10 @@ import {
 } from './observations';
 
 const YEAR_MS = 365.25 * 86_400_000;
-const price = (fields: Record<string, unknown>) => validate(IngestPriceSchema, { tokenId: 'coingecko:ethereum', price: 3000, timestamp: Date.now(), ...fields });
-const tvl = (fields: Record<string, unknown>) => validate(IngestTvlSchema, { protocolId: 'aave-v3', tvl: 1e9, timestamp: Date.now(), ...fields });
+const price = (fields: Record<string, unknown>) =>
+  validate(IngestPriceSchema, { tokenId: 'coingecko:ethereum', price: 3000, timestamp: Date.now(), ...fields });
+const tvl = (fields: Record<string, unknown>) =>
+  validate(IngestTvlSchema, { protocolId: 'aave-v3', tvl: 1e9, timestamp: Date.now(), ...fields });
 
 describe('ingest timestamps: from 2009 to a few minutes past the server clock', () => {
   it.each([
@@ -36,8 +38,14 @@ describe('ingest timestamps: from 2009 to a few minutes past the server clock', 
   });
 
   it('accepts the window edges, seconds converted to milliseconds', () => {
-    expect(price({ timestamp: EARLIEST_OBSERVATION_MS })).toMatchObject({ ok: true, value: { timestamp: EARLIEST_OBSERVATION_MS } });
-    expect(price({ timestamp: EARLIEST_OBSERVATION_MS / 1000 })).toMatchObject({ ok: true, value: { timestamp: EARLIEST_OBSERVATION_MS } });
+    expect(price({ timestamp: EARLIEST_OBSERVATION_MS })).toMatchObject({
+      ok: true,
+      value: { timestamp: EARLIEST_OBSERVATION_MS },
+    });
+    expect(price({ timestamp: EARLIEST_OBSERVATION_MS / 1000 })).toMatchObject({
+      ok: true,
+      value: { timestamp: EARLIEST_OBSERVATION_MS },
+    });
     const skewed = Date.now() + MAX_CLOCK_SKEW_MS - 1_000;
     expect(tvl({ timestamp: skewed })).toMatchObject({ ok: true, value: { timestamp: skewed } });
   });
@@ -64,7 +72,9 @@ describe('ingest values: finite, bounded, every derived number finite', () => {
   it("refuses a chain other than the token id's (the event would go to the wrong channel)", () => {
     const result = price({ tokenId: 'ethereum:0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48', chain: 'bsc' });
     expect(result).toMatchObject({ ok: false, error: { field: 'chain' } });
-    expect(price({ tokenId: 'ethereum:0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48', chain: 'Ethereum' })).toMatchObject({ ok: true });
+    expect(price({ tokenId: 'ethereum:0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48', chain: 'Ethereum' })).toMatchObject({
+      ok: true,
+    });
   });
 });
 
@@ -83,8 +93,14 @@ describe('changePercent', () => {
   });
 
   it('stays within the event schema for any two valid prices or TVLs', () => {
-    const priceValue = fc.oneof(fc.double({ min: Number.MIN_VALUE, max: MAX_USD_VALUE, noNaN: true }), fc.constantFrom(Number.MIN_VALUE, 1e-300, 1, MAX_USD_VALUE));
-    const tvlValue = fc.oneof(fc.double({ min: 0, max: MAX_USD_VALUE, noNaN: true }), fc.constantFrom(0, Number.MIN_VALUE, MAX_USD_VALUE));
+    const priceValue = fc.oneof(
+      fc.double({ min: Number.MIN_VALUE, max: MAX_USD_VALUE, noNaN: true }),
+      fc.constantFrom(Number.MIN_VALUE, 1e-300, 1, MAX_USD_VALUE),
+    );
+    const tvlValue = fc.oneof(
+      fc.double({ min: 0, max: MAX_USD_VALUE, noNaN: true }),
+      fc.constantFrom(0, Number.MIN_VALUE, MAX_USD_VALUE),
+    );
     fc.assert(
       fc.property(priceValue, priceValue, (previous, current) => {
         expect(PriceValueSchema.safeParse(previous).success && PriceValueSchema.safeParse(current).success).toBe(true);
@@ -101,12 +117,28 @@ describe('changePercent', () => {
 });
 
 describe('events carry the same bounds', () => {
-  const data = { tokenId: 'coingecko:ethereum', symbol: 'ETH', price: 3100, previousPrice: 3000, changePercent: 3.3333, timestamp: Date.now() };
+  const data = {
+    tokenId: 'coingecko:ethereum',
+    symbol: 'ETH',
+    price: 3100,
+    previousPrice: 3000,
+    changePercent: 3.3333,
+    timestamp: Date.now(),
+  };
 
   it('refuses what ingest refuses: a price past the bound, a non-finite change', () => {
     expect(PriceUpdateDataSchema.safeParse(data).success).toBe(true);
     expect(PriceUpdateDataSchema.safeParse({ ...data, price: 1e308 }).success).toBe(false);
     expect(PriceUpdateDataSchema.safeParse({ ...data, changePercent: null }).success).toBe(false); // Infinity as JSON
-    expect(TvlUpdateDataSchema.safeParse({ protocolId: 'lido', protocolName: 'Lido', tvl: 0, previousTvl: 5, changePercent: -100, timestamp: Date.now() }).success).toBe(true);
+    expect(
+      TvlUpdateDataSchema.safeParse({
+        protocolId: 'lido',
+        protocolName: 'Lido',
+        tvl: 0,
+        previousTvl: 5,
+        changePercent: -100,
+        timestamp: Date.now(),
+      }).success,
+    ).toBe(true);
   });
 });

@@ -49,7 +49,10 @@ export const ChangePercentSchema = z.number().min(-100).max(MAX_CHANGE_PERCENT);
 export const IngestTimestampSchema = z.number().transform((t, ctx) => {
   const ms = Math.round(t < 1e11 ? t * 1000 : t);
   if (ms < EARLIEST_OBSERVATION_MS) {
-    ctx.addIssue({ code: 'custom', message: `expected a time not before ${iso(EARLIEST_OBSERVATION_MS)} (milliseconds or seconds since the epoch), got ${iso(ms)}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a time not before ${iso(EARLIEST_OBSERVATION_MS)} (milliseconds or seconds since the epoch), got ${iso(ms)}`,
+    });
     return z.NEVER;
   }
   const now = Date.now();

@@ -42,7 +42,8 @@ function pathExists(value: unknown, segments: string[]): boolean {
   if (typeof value !== 'object' || value === null) return false;
   for (let take = 1; take <= segments.length; take += 1) {
     const key = segments.slice(0, take).join('.');
-    if (Object.hasOwn(value, key) && pathExists((value as Record<string, unknown>)[key], segments.slice(take))) return true;
+    if (Object.hasOwn(value, key) && pathExists((value as Record<string, unknown>)[key], segments.slice(take)))
+      return true;
   }
   return false;
 }
@@ -86,7 +87,10 @@ const messageLike = fc
         ),
         since: maybe(fc.dictionary(channel, position, { maxKeys: 3 })),
         options: maybe(
-          fc.record({ throttleMs: fc.integer(), minChangePct: fc.double(), snapshot: fc.anything() }, { requiredKeys: [] }),
+          fc.record(
+            { throttleMs: fc.integer(), minChangePct: fc.double(), snapshot: fc.anything() },
+            { requiredKeys: [] },
+          ),
         ),
         apiKey: maybe(fc.string({ maxLength: 10 })),
         token: maybe(fc.string({ maxLength: 10 })),
@@ -106,15 +110,24 @@ const messageLike = fc
     return message;
   });
 
-const validChannel = fc.constantFrom('prices', 'tvl', 'protocols', 'alerts', 'token:coingecko:ethereum', 'chain:bsc:tvl');
+const validChannel = fc.constantFrom(
+  'prices',
+  'tvl',
+  'protocols',
+  'alerts',
+  'token:coingecko:ethereum',
+  'chain:bsc:tvl',
+);
 const validId = fc.option(fc.oneof(fc.string({ maxLength: 128 }), fc.integer()), { nil: undefined });
 const withId = <T extends { type: string }>(arbitrary: fc.Arbitrary<T>) =>
   fc.tuple(arbitrary, validId).map(([message, id]) => (id === undefined ? message : { ...message, id }));
 const validMessage = fc.oneof(
-  withId(fc.oneof(
-    fc.record({ type: fc.constant('authenticate'), apiKey: fc.string({ minLength: 1, maxLength: 64 }) }),
-    fc.record({ type: fc.constant('authenticate'), token: fc.string({ minLength: 1, maxLength: 64 }) }),
-  )),
+  withId(
+    fc.oneof(
+      fc.record({ type: fc.constant('authenticate'), apiKey: fc.string({ minLength: 1, maxLength: 64 }) }),
+      fc.record({ type: fc.constant('authenticate'), token: fc.string({ minLength: 1, maxLength: 64 }) }),
+    ),
+  ),
   withId(
     fc.uniqueArray(validChannel, { minLength: 1, maxLength: 6 }).chain((channels) =>
       fc.record(
@@ -130,11 +143,15 @@ const validMessage = fc.oneof(
             },
             { requiredKeys: [] },
           ),
-          since: fc.subarray(channels).chain((some) =>
-            fc.tuple(...some.map(() => fc.record({ offset: fc.nat(), epoch: fc.string({ minLength: 1, maxLength: 8 }) }))).map(
-              (positions) => Object.fromEntries(some.map((name, i) => [name, positions[i]])),
+          since: fc
+            .subarray(channels)
+            .chain((some) =>
+              fc
+                .tuple(
+                  ...some.map(() => fc.record({ offset: fc.nat(), epoch: fc.string({ minLength: 1, maxLength: 8 }) })),
+                )
+                .map((positions) => Object.fromEntries(some.map((name, i) => [name, positions[i]]))),
             ),
-          ),
           options: fc.record(
             { throttleMs: fc.integer({ min: 0, max: 60_000 }), minChangePct: fc.nat(), snapshot: fc.boolean() },
             { requiredKeys: [] },
@@ -144,7 +161,9 @@ const validMessage = fc.oneof(
       ),
     ),
   ),
-  withId(fc.record({ type: fc.constant('unsubscribe'), channels: fc.array(validChannel, { minLength: 1, maxLength: 5 }) })),
+  withId(
+    fc.record({ type: fc.constant('unsubscribe'), channels: fc.array(validChannel, { minLength: 1, maxLength: 5 }) }),
+  ),
   withId(fc.record({ type: fc.constantFrom('list_subscriptions', 'ping') })),
   withId(fc.record({ type: fc.constant('resume'), resumeToken: fc.string({ minLength: 1, maxLength: 64 }) })),
 );

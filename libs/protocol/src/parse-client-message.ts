@@ -1,4 +1,9 @@
-import { CLIENT_MESSAGE_SCHEMAS, CLIENT_MESSAGE_TYPES, type ClientMessage, isClientMessageType } from './client-messages';
+import {
+  CLIENT_MESSAGE_SCHEMAS,
+  CLIENT_MESSAGE_TYPES,
+  type ClientMessage,
+  isClientMessageType,
+} from './client-messages';
 import { type BadRequest, WIRE_PARSE_OPTIONS, describeZodError } from './issues';
 import { type ClientMessageId, ClientMessageIdSchema } from './message-id';
 
@@ -46,7 +51,10 @@ function parse(raw: unknown): ParseClientMessageResult {
   const typeField = rest['type'] === undefined && action !== undefined ? 'action' : 'type';
   const type = typeField === 'action' ? action : rest['type'];
   if (action !== undefined && typeField === 'type' && action !== type) {
-    return failure({ message: 'action: must equal type when both are given (action is an alias of type)', field: 'action' }, id);
+    return failure(
+      { message: 'action: must equal type when both are given (action is an alias of type)', field: 'action' },
+      id,
+    );
   }
   if (type === undefined) {
     return failure({ message: `type: required, one of ${TYPE_LIST}`, field: 'type' }, id);

@@ -35,14 +35,28 @@ const examples: ServerMessage[] = [
     channel: 'token:coingecko:ethereum',
     position,
     timestamp: now,
-    data: { tokenId: 'coingecko:ethereum', symbol: 'ETH', price: 3000, previousPrice: 2990, changePercent: 0.33, timestamp: now },
+    data: {
+      tokenId: 'coingecko:ethereum',
+      symbol: 'ETH',
+      price: 3000,
+      previousPrice: 2990,
+      changePercent: 0.33,
+      timestamp: now,
+    },
   },
   {
     type: 'tvl_update',
     channel: 'protocol:uniswap-v3',
     position,
     timestamp: now,
-    data: { protocolId: 'uniswap-v3', protocolName: 'Uniswap V3', tvl: 4e9, previousTvl: 3.9e9, changePercent: 2.56, timestamp: now },
+    data: {
+      protocolId: 'uniswap-v3',
+      protocolName: 'Uniswap V3',
+      tvl: 4e9,
+      previousTvl: 3.9e9,
+      changePercent: 2.56,
+      timestamp: now,
+    },
   },
   {
     type: 'protocol_update',
@@ -77,7 +91,14 @@ const examples: ServerMessage[] = [
       {
         type: 'price_update',
         timestamp: now,
-        data: { tokenId: 'coingecko:ethereum', symbol: 'ETH', price: 3000, previousPrice: 2990, changePercent: 0.33, timestamp: now },
+        data: {
+          tokenId: 'coingecko:ethereum',
+          symbol: 'ETH',
+          price: 3000,
+          previousPrice: 2990,
+          changePercent: 0.33,
+          timestamp: now,
+        },
       },
     ],
   },
@@ -96,7 +117,10 @@ describe('ServerMessageSchema', () => {
   });
 
   it('strips fields a newer server adds, so an older SDK keeps working', () => {
-    expect(ServerMessageSchema.parse({ type: 'pong', timestamp: now, region: 'eu' })).toEqual({ type: 'pong', timestamp: now });
+    expect(ServerMessageSchema.parse({ type: 'pong', timestamp: now, region: 'eu' })).toEqual({
+      type: 'pong',
+      timestamp: now,
+    });
   });
 
   it('accepts error codes it does not know yet', () => {
@@ -104,7 +128,9 @@ describe('ServerMessageSchema', () => {
   });
 
   it('parses what ProtocolError.toWire produces', () => {
-    const wire = new ProtocolError('UNKNOWN_CHANNEL', "unknown channel kind 'foo'", { field: 'channels.0' }).toWire('r-1');
+    const wire = new ProtocolError('UNKNOWN_CHANNEL', "unknown channel kind 'foo'", { field: 'channels.0' }).toWire(
+      'r-1',
+    );
     expect(ServerMessageSchema.parse(wire)).toEqual({
       type: 'error',
       id: 'r-1',
@@ -116,7 +142,11 @@ describe('ServerMessageSchema', () => {
 
   it.each([
     ['a data message without position', { ...examples[2], position: undefined }, 'position'],
-    ['a bad status', { type: 'subscription_result', results: [{ channel: 'prices', status: 'ok' }] }, 'results.0.status'],
+    [
+      'a bad status',
+      { type: 'subscription_result', results: [{ channel: 'prices', status: 'ok' }] },
+      'results.0.status',
+    ],
     ['a welcome without limits', { ...examples[0], limits: undefined }, 'limits'],
     ['an unknown type', { type: 'hello' }, 'type'],
   ])('rejects %s at %s', (_name, message, field) => {

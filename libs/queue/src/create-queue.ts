@@ -44,7 +44,12 @@ export async function createQueue(options: CreateQueueOptions = {}): Promise<Que
   if (redis) return new RedisQueue({ ...common, redis, ownsClient: false });
   if (redisUrl === undefined || redisUrl === '') return new MemoryQueue({ maxLen: common.maxLen });
   const logger = common.logger ?? silentLogger;
-  const client = createRedis(redisUrl, { connectionName: 'defi-realtime:queue', logger, ...redisOptions, lazyConnect: true });
+  const client = createRedis(redisUrl, {
+    connectionName: 'defi-realtime:queue',
+    logger,
+    ...redisOptions,
+    lazyConnect: true,
+  });
   try {
     await client.connect();
   } catch (error) {

@@ -27,7 +27,10 @@ export const streamsEnvShape = {
    */
   EVENTS_STREAM: z
     .string()
-    .regex(/^[^\s{}*?[\]\\]{1,256}$/, 'expected a stream name (1-256 characters without spaces, braces or * ? [ ] \\) or off')
+    .regex(
+      /^[^\s{}*?[\]\\]{1,256}$/,
+      'expected a stream name (1-256 characters without spaces, braces or * ? [ ] \\) or off',
+    )
     .default(STREAMS.events),
 };
 

@@ -3,7 +3,13 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { closeRedis, createKeys, createRedis, type RedisClient } from '@defi-realtime/redis';
 import { cleanupPrefix, redisUrlForTests, requireRedis, uniquePrefix } from '@defi-realtime/redis/testing';
-import { EXIT_WITH_PARENT, eventually, sleep, START_TEST_TIMEOUT_MS, withTimeout } from '@defi-realtime/runtime/testing';
+import {
+  EXIT_WITH_PARENT,
+  eventually,
+  sleep,
+  START_TEST_TIMEOUT_MS,
+  withTimeout,
+} from '@defi-realtime/runtime/testing';
 import { runConsumer } from '../src/consumer/run-consumer';
 import { createQueue } from '../src/create-queue';
 import type { Queue } from '../src/queue';
@@ -84,52 +90,74 @@ describe('RedisQueue on Redis', () => {
     expect(() => readReply([['k', 'not entries']])).toThrow(/unexpected XREADGROUP reply/);
   });
 
-  it('hands the entries of a SIGKILLed consumer process to another, each handled exactly once', async () => {
-    const producer = await open();
-    await producer.ensureGroup('jobs', 'workers');
-    const first = await producer.add('jobs', payloads(20));
+  it(
+    'hands the entries of a SIGKILLed consumer process to another, each handled exactly once',
+    async () => {
+      const producer = await open();
+      await producer.ensureGroup('jobs', 'workers');
+      const first = await producer.add('jobs', payloads(20));
 
-    const child = spawn(process.execPath, ['--import', 'tsx', '--import', EXIT_WITH_PARENT, resolve(__dirname, 'fixtures/crashing-consumer.ts')], {
-      env: { ...process.env, NODE_OPTIONS: '', REDIS_URL: url, QUEUE_PREFIX: prefix, STREAM: 'jobs', GROUP: 'workers', CONSUMER: 'doomed' },
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    });
-    const exited = new Promise((done) => child.once('exit', done));
-    try {
-      const took = await withTimeout(
-        new Promise<string[]>((done) => createInterface({ input: child.stdout! }).once('line', (line) => done((JSON.parse(line) as { took: string[] }).took))),
-        START_TEST_TIMEOUT_MS - 30_000,
-        'the child consumer to take a batch',
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', '--import', EXIT_WITH_PARENT, resolve(__dirname, 'fixtures/crashing-consumer.ts')],
+        {
+          env: {
+            ...process.env,
+            NODE_OPTIONS: '',
+            REDIS_URL: url,
+            QUEUE_PREFIX: prefix,
+            STREAM: 'jobs',
+            GROUP: 'workers',
+            CONSUMER: 'doomed',
+          },
+          stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+        },
       );
-      expect(took).toEqual(first);
-      expect(await producer.pendingCount('jobs', 'workers')).toBe(20);
-    } finally {
-      child.kill('SIGKILL');
-      await exited;
-    }
+      const exited = new Promise((done) => child.once('exit', done));
+      try {
+        const took = await withTimeout(
+          new Promise<string[]>((done) =>
+            createInterface({ input: child.stdout! }).once('line', (line) =>
+              done((JSON.parse(line) as { took: string[] }).took),
+            ),
+          ),
+          START_TEST_TIMEOUT_MS - 30_000,
+          'the child consumer to take a batch',
+        );
+        expect(took).toEqual(first);
+        expect(await producer.pendingCount('jobs', 'workers')).toBe(20);
+      } finally {
+        child.kill('SIGKILL');
+        await exited;
+      }
 
-    const counts = new Map<string, number>();
-    const survivor = runConsumer({
-      queue: await open(),
-      stream: 'jobs',
-      group: 'workers',
-      consumer: 'survivor',
-      blockMs: 100,
-      claimIdleMs: 500,
-      claimEveryMs: 100,
-      logger: { debug: () => undefined, warn: () => undefined, error: () => undefined },
-      handle: async (entries) => {
-        for (const e of entries) counts.set(e.payload, (counts.get(e.payload) ?? 0) + 1);
-      },
-    });
-    try {
-      const later = await producer.add('jobs', payloads(5, 20)); // new work keeps flowing meanwhile
-      expect(later).toHaveLength(5);
-      await eventually(() => expect(counts.size).toBe(25), 10_000);
-      await sleep(700); // past claimIdleMs: nothing is handed out twice
-      expect([...counts.entries()].sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual(payloads(25).map((p) => [p, 1]));
-      await eventually(async () => expect(await producer.pendingCount('jobs', 'workers')).toBe(0));
-    } finally {
-      await survivor.stop();
-    }
-  }, START_TEST_TIMEOUT_MS);
+      const counts = new Map<string, number>();
+      const survivor = runConsumer({
+        queue: await open(),
+        stream: 'jobs',
+        group: 'workers',
+        consumer: 'survivor',
+        blockMs: 100,
+        claimIdleMs: 500,
+        claimEveryMs: 100,
+        logger: { debug: () => undefined, warn: () => undefined, error: () => undefined },
+        handle: async (entries) => {
+          for (const e of entries) counts.set(e.payload, (counts.get(e.payload) ?? 0) + 1);
+        },
+      });
+      try {
+        const later = await producer.add('jobs', payloads(5, 20)); // new work keeps flowing meanwhile
+        expect(later).toHaveLength(5);
+        await eventually(() => expect(counts.size).toBe(25), 10_000);
+        await sleep(700); // past claimIdleMs: nothing is handed out twice
+        expect([...counts.entries()].sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual(
+          payloads(25).map((p) => [p, 1]),
+        );
+        await eventually(async () => expect(await producer.pendingCount('jobs', 'workers')).toBe(0));
+      } finally {
+        await survivor.stop();
+      }
+    },
+    START_TEST_TIMEOUT_MS,
+  );
 });

@@ -154,9 +154,13 @@ function validate(options: LimiterOptions): void {
   // Redis windows are set with EX (seconds) and a sub-second remainder would be dropped
   // (0 s = a counter that never expires): refuse anything but whole seconds.
   if (!(Number.isInteger(durationMs) && durationMs >= 1_000 && durationMs % 1_000 === 0)) {
-    throw new TypeError(`Invalid durationMs option ${String(durationMs)}: expected whole seconds (a multiple of 1000, >= 1000)`);
+    throw new TypeError(
+      `Invalid durationMs option ${String(durationMs)}: expected whole seconds (a multiple of 1000, >= 1000)`,
+    );
   }
   if (typeof prefix !== 'string' || !/^[^\s{}*?[\]\\]{1,128}$/.test(prefix)) {
-    throw new TypeError(`Invalid prefix option ${JSON.stringify(prefix)}: expected 1-128 characters without spaces, braces or * ? [ ] \\`);
+    throw new TypeError(
+      `Invalid prefix option ${JSON.stringify(prefix)}: expected 1-128 characters without spaces, braces or * ? [ ] \\`,
+    );
   }
 }

@@ -17,7 +17,11 @@ describe.each<Kind>(['memory', 'redis'])('createLimiter on %s', (kind) => {
 
   // A fresh prefix per limiter, under the test's unique one, so tests never share counters.
   const limiter = (options: Omit<LimiterOptions, 'prefix' | 'redis'>): Limiter =>
-    createLimiter({ ...options, prefix: `${redis?.prefix ?? 'mem'}:l${++n}`, ...(redis ? { redis: redis.client } : {}) });
+    createLimiter({
+      ...options,
+      prefix: `${redis?.prefix ?? 'mem'}:l${++n}`,
+      ...(redis ? { redis: redis.client } : {}),
+    });
 
   it('allows up to the budget, then refuses with a retry time within the window', async () => {
     const l = limiter({ points: 3, durationMs: 60_000 });
@@ -108,7 +112,13 @@ describe('createLimiter on Redis across processes and outages', () => {
     const client = await deadRedis();
     dead.push(client);
     const fallbacks: string[] = [];
-    const l = createLimiter({ points: 2, durationMs: 60_000, prefix: `${redis.prefix}:down`, redis: client, onFallback: (p) => fallbacks.push(p) });
+    const l = createLimiter({
+      points: 2,
+      durationMs: 60_000,
+      prefix: `${redis.prefix}:down`,
+      redis: client,
+      onFallback: (p) => fallbacks.push(p),
+    });
     const answers = [];
     for (let i = 0; i < 3; i++) answers.push((await l.consume('k')).allowed);
     expect(answers).toEqual([true, true, false]);
@@ -118,10 +128,20 @@ describe('createLimiter on Redis across processes and outages', () => {
   it('with Redis down and no insurance, rejects with a RateLimitStoreError (never a silent allow or refuse)', async () => {
     const client = await deadRedis();
     dead.push(client);
-    const l = createLimiter({ points: 2, durationMs: 60_000, prefix: `${redis.prefix}:down2`, redis: client, insuranceLimiter: false });
+    const l = createLimiter({
+      points: 2,
+      durationMs: 60_000,
+      prefix: `${redis.prefix}:down2`,
+      redis: client,
+      insuranceLimiter: false,
+    });
     const error = await l.consume('k').catch((err: unknown) => err);
     expect(error).toBeInstanceOf(RateLimitStoreError);
-    expect(error).toMatchObject({ name: 'RateLimitStoreError', code: 'RATE_LIMIT_STORE_UNAVAILABLE', prefix: `${redis.prefix}:down2` });
+    expect(error).toMatchObject({
+      name: 'RateLimitStoreError',
+      code: 'RATE_LIMIT_STORE_UNAVAILABLE',
+      prefix: `${redis.prefix}:down2`,
+    });
     expect((error as Error).cause).toBeDefined();
     await expect(l.reset('k')).rejects.toBeInstanceOf(RateLimitStoreError);
   });

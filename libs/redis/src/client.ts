@@ -52,7 +52,10 @@ export function createSubscriberConnection(
 ): RedisClient {
   if (isCluster(client)) {
     // Subscriber connections send (s)subscribe commands only: nothing to pipeline.
-    const duplicate = client.duplicate([], { shardedSubscribers: options.sharded === true, enableAutoPipelining: false });
+    const duplicate = client.duplicate([], {
+      shardedSubscribers: options.sharded === true,
+      enableAutoPipelining: false,
+    });
     return logConnectionErrors(duplicate, connectionLogger(client));
   }
   const name = client.options.connectionName;
@@ -71,9 +74,13 @@ export function createSubscriberConnection(
  */
 export function createBlockingConnection(client: RedisClient): RedisClient {
   // One command at a time on these: nothing to pipeline.
-  if (isCluster(client)) return logConnectionErrors(client.duplicate([], { enableAutoPipelining: false }), connectionLogger(client));
+  if (isCluster(client))
+    return logConnectionErrors(client.duplicate([], { enableAutoPipelining: false }), connectionLogger(client));
   const name = client.options.connectionName;
-  const duplicate = client.duplicate({ enableAutoPipelining: false, ...(name !== undefined ? { connectionName: `${name}:block` } : {}) });
+  const duplicate = client.duplicate({
+    enableAutoPipelining: false,
+    ...(name !== undefined ? { connectionName: `${name}:block` } : {}),
+  });
   return logConnectionErrors(duplicate, connectionLogger(client));
 }
 

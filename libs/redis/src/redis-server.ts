@@ -29,12 +29,18 @@ export async function startRedisServer(timeoutMs = 5_000): Promise<RedisServer> 
   };
   const start = async (): Promise<void> => {
     if (child) return;
-    const started = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
+    const started = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
     child = started;
     const failed = new Promise<never>((_, reject) => {
-      started.once('error', (error) => reject(new Error(`could not run redis-server (${error.message}): install Redis`, { cause: error })));
+      started.once('error', (error) =>
+        reject(new Error(`could not run redis-server (${error.message}): install Redis`, { cause: error })),
+      );
       started.once('exit', (code) => reject(new Error(`redis-server on port ${port} exited at start (code ${code})`)));
     });
     failed.catch(() => undefined);

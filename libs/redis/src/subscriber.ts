@@ -38,7 +38,10 @@ export class RedisSubscriber {
   private wasReady: boolean;
   private closed = false;
 
-  constructor(private readonly connection: RedisClient, options: RedisSubscriberOptions = {}) {
+  constructor(
+    private readonly connection: RedisClient,
+    options: RedisSubscriberOptions = {},
+  ) {
     this.sharded = options.sharded ?? false;
     this.logger = options.logger ?? silentLogger;
     this.wasReady = connection.status === 'ready';

@@ -40,17 +40,25 @@ describe('connection errors when Redis restarts', () => {
 
   it('go to the logger: one warning per outage for the client and each duplicate, repeats at debug', async () => {
     const logs: Array<{ level: string; msg?: string; connection?: string }> = [];
-    const record = (level: string) => (obj: object, msg?: string) => logs.push({ level, msg, connection: (obj as { connection?: string }).connection });
+    const record = (level: string) => (obj: object, msg?: string) =>
+      logs.push({ level, msg, connection: (obj as { connection?: string }).connection });
     const logger: Logger = { debug: record('debug'), warn: record('warn'), error: record('error') };
     const client = createRedis(redis.url, { connectionName: 'probe', logger });
     const subscriber = createSubscriberConnection(client);
     const blocking = createBlockingConnection(client);
-    const warned = () => logs.filter((l) => l.level === 'warn').map((l) => l.connection).sort();
+    const warned = () =>
+      logs
+        .filter((l) => l.level === 'warn')
+        .map((l) => l.connection)
+        .sort();
     try {
       await Promise.all([client.ping(), subscriber.ping(), blocking.ping()]);
       await redis.stop();
       await eventually(() => expect(warned()).toEqual(['probe', 'probe:block', 'probe:sub']), 10_000);
-      await eventually(() => expect(logs.filter((l) => l.level === 'debug' && l.connection === 'probe').length).toBeGreaterThan(0), 10_000);
+      await eventually(
+        () => expect(logs.filter((l) => l.level === 'debug' && l.connection === 'probe').length).toBeGreaterThan(0),
+        10_000,
+      );
       expect(warned()).toHaveLength(3);
 
       await redis.start();
@@ -60,7 +68,10 @@ describe('connection errors when Redis restarts', () => {
       await eventually(() => expect(warned().filter((c) => c === 'probe')).toHaveLength(2), 10_000);
       // Closed once connected again: ioredis leaves a connect timer behind when closed mid-attempt.
       await redis.start();
-      await eventually(() => expect([client, subscriber, blocking].map((c) => c.status)).toEqual(['ready', 'ready', 'ready']), 10_000);
+      await eventually(
+        () => expect([client, subscriber, blocking].map((c) => c.status)).toEqual(['ready', 'ready', 'ready']),
+        10_000,
+      );
     } finally {
       await Promise.all([client, subscriber, blocking].map(closeRedis));
     }

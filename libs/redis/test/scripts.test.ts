@@ -49,8 +49,7 @@ describe('loadScripts', () => {
   it('maps negative returns to ScriptErrorCode', async () => {
     const run = loadScripts(ctx.client);
     const k = ctx.keys;
-    const claim = () =>
-      run('claimNode', [k.nodeAlive('a'), k.nodeClaim('a'), k.nodeRegistry()], ['a', 10_000, 'b']);
+    const claim = () => run('claimNode', [k.nodeAlive('a'), k.nodeClaim('a'), k.nodeRegistry()], ['a', 10_000, 'b']);
     expect(await claim()).toBe(ScriptErrorCode.NodeUnknown);
     await run('heartbeat', [k.nodeAlive('a'), k.nodeRegistry()], ['a', 10_000, '1']);
     expect(await claim()).toBe(ScriptErrorCode.NodeAlive);

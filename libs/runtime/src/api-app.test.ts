@@ -15,7 +15,10 @@ async function app() {
       schema: {
         summary: 'One item',
         params: z.object({ id: z.string().regex(/^[a-z]+$/) }),
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(10), note: z.string().optional() }),
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(100).default(10),
+          note: z.string().optional(),
+        }),
         response: { 200: z.object({ id: z.string(), limit: z.number() }) },
       },
     },
@@ -23,12 +26,25 @@ async function app() {
   );
   api.withTypeProvider<ZodTypeProvider>().post(
     '/items',
-    { schema: { body: z.object({ target: z.object({ tokenId: z.string().min(3) }), tags: z.record(z.string(), z.number()).optional() }) } },
+    {
+      schema: {
+        body: z.object({
+          target: z.object({ tokenId: z.string().min(3) }),
+          tags: z.record(z.string(), z.number()).optional(),
+        }),
+      },
+    },
     async (req) => req.body,
   );
   api.withTypeProvider<ZodTypeProvider>().get(
     '/decoded',
-    { schema: { querystring: z.object({ cursor: z.string().transform((text) => ({ value: Buffer.from(text, 'base64url').toString() })) }) } },
+    {
+      schema: {
+        querystring: z.object({
+          cursor: z.string().transform((text) => ({ value: Buffer.from(text, 'base64url').toString() })),
+        }),
+      },
+    },
     async (req) => req.query.cursor,
   );
   await api.ready();
@@ -68,8 +84,16 @@ describe('createApiApp', () => {
   it.each([
     ['a query value', { url: '/items/abc?limit=5&note=%00' }, 'query.note'],
     ['a path parameter', { url: '/items/ab%00c' }, 'params.id'],
-    ['a body string', { method: 'POST' as const, url: '/items', payload: { target: { tokenId: 'abc\u0000' } } }, 'body.target.tokenId'],
-    ['a body key', { method: 'POST' as const, url: '/items', payload: { target: { tokenId: 'abc' }, tags: { 'x\u0000': 1 } } }, 'body.tags'],
+    [
+      'a body string',
+      { method: 'POST' as const, url: '/items', payload: { target: { tokenId: 'abc\u0000' } } },
+      'body.target.tokenId',
+    ],
+    [
+      'a body key',
+      { method: 'POST' as const, url: '/items', payload: { target: { tokenId: 'abc' }, tags: { 'x\u0000': 1 } } },
+      'body.tags',
+    ],
     ['a decoded value', { url: `/decoded?cursor=${Buffer.from('a\u0000b').toString('base64url')}` }, 'query.cursor'],
   ])('refuses a NUL byte in %s with a 400 naming the field', async (_where, request, field) => {
     const api = await app();
@@ -85,7 +109,11 @@ describe('createApiApp', () => {
     expect(doc.openapi).toBe('3.0.3');
     expect(doc.info.title).toBe('test api');
     expect(Object.keys(doc.paths).sort()).toEqual(['/decoded', '/items', '/items/{id}']);
-    expect(doc.paths['/items/{id}'].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['id', 'limit', 'note']);
+    expect(doc.paths['/items/{id}'].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+      'id',
+      'limit',
+      'note',
+    ]);
     expect((await api.inject('/docs')).statusCode).toBeLessThan(400);
     await api.close();
   });

@@ -63,7 +63,11 @@ export async function createApiApp(options: ApiAppOptions): Promise<ApiApp> {
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: options.openapi.title, version: options.openapi.version, description: options.openapi.description },
+      info: {
+        title: options.openapi.title,
+        version: options.openapi.version,
+        description: options.openapi.description,
+      },
       ...(options.openapi.servers ? { servers: options.openapi.servers } : {}),
       ...(options.openapi.tags ? { tags: options.openapi.tags } : {}),
       components: {

@@ -32,7 +32,10 @@ describe('parseEnv', () => {
   });
 
   it('never shows the value of a secret, nor a password inside a URL', () => {
-    const secrets = z.object({ INGEST_TOKEN: z.string().min(16, 'expected at least 16 characters'), DATABASE_URL: envFields.databaseUrl() });
+    const secrets = z.object({
+      INGEST_TOKEN: z.string().min(16, 'expected at least 16 characters'),
+      DATABASE_URL: envFields.databaseUrl(),
+    });
     const parse = () => parseEnv('x', secrets, { INGEST_TOKEN: 'hunter2', DATABASE_URL: 'mysql://u:pw@h/db' });
     expect(parse).toThrow(/INGEST_TOKEN: expected at least 16 characters \(got 7 characters, not shown\)/);
     expect(parse).toThrow(/DATABASE_URL: .*\(got "mysql:\/\/u:\*\*\*@h\/db"\)/);

@@ -45,23 +45,30 @@ export const envFields = {
       .default(fallback),
   host: () => z.string().min(1).default('0.0.0.0'),
   logLevel: () =>
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-      error: 'expected one of fatal, error, warn, info, debug, trace, silent',
-    }).default('info'),
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'expected one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
   redisUrl: () =>
     z
       .string()
-      .regex(/^(rediss?|rediss?\+cluster|redis\+sentinel):\/\//, 'expected a redis://, rediss://, redis+cluster:// or redis+sentinel:// URL')
+      .regex(
+        /^(rediss?|rediss?\+cluster|redis\+sentinel):\/\//,
+        'expected a redis://, rediss://, redis+cluster:// or redis+sentinel:// URL',
+      )
       .optional(),
   databaseUrl: () =>
-    z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL').optional(),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
+      .optional(),
   bool: (fallback: boolean) =>
     z
       .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'expected true or false' })
       .transform((v) => ['true', '1', 'yes', 'on'].includes(v))
       .default(fallback),
-  durationMs: (fallback: number) =>
-    z.coerce.number({ error: 'expected milliseconds' }).int().min(0).default(fallback),
+  durationMs: (fallback: number) => z.coerce.number({ error: 'expected milliseconds' }).int().min(0).default(fallback),
   /**
    * An optional value that `check` (a lib's own parser, throwing on bad input) accepts,
    * parsed here so a bad value stops the app at start-up naming the variable; the app
@@ -122,6 +129,9 @@ export function serviceEnvShape(defaultPort: number) {
     /** Unset: in-memory engine (one process). Set: RedisEngine, and processes form a cluster. */
     REDIS_URL: envFields.redisUrl(),
     /** Prefix of every Redis key, so several deployments can share one Redis. */
-    REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]{1,32}$/, 'expected 1-32 of a-z, 0-9, _ or -').default('rt'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9_-]{1,32}$/, 'expected 1-32 of a-z, 0-9, _ or -')
+      .default('rt'),
   };
 }

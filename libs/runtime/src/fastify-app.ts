@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Health } from './health';
 import { baseUrl } from './http';
-import { MAX_HEADER_BYTES, answerClientError, fastifyErrorAnswer, registryAnswer, statusErrorAnswer, type ErrorContext } from './http-errors';
+import {
+  MAX_HEADER_BYTES,
+  answerClientError,
+  fastifyErrorAnswer,
+  registryAnswer,
+  statusErrorAnswer,
+  type ErrorContext,
+} from './http-errors';
 import type { Logger } from './logger';
 
 /** The body limit unless an app says otherwise: 64 KiB, the same as a WebSocket frame (MESSAGE_TOO_LARGE). */
@@ -59,7 +66,10 @@ export interface HttpAppOptions {
 export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const maxParamLength = options.maxParamLength ?? DEFAULT_MAX_PARAM_LENGTH;
-  const contextOf = (req: { headers: IncomingMessage['headers']; routeOptions?: { bodyLimit?: number } }): ErrorContext => ({
+  const contextOf = (req: {
+    headers: IncomingMessage['headers'];
+    routeOptions?: { bodyLimit?: number };
+  }): ErrorContext => ({
     bodyLimit: req.routeOptions?.bodyLimit ?? bodyLimit,
     contentType: req.headers['content-type'],
     maxParamLength,
@@ -99,7 +109,8 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     return reply.code(report.status === 'ok' ? 200 : 503).send(report);
   });
   const registry = options.metrics;
-  if (registry) app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  if (registry)
+    app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ code: 'NOT_FOUND', message: `no route for ${req.method} ${req.url.split('?')[0]}` }),
   );
@@ -128,17 +139,30 @@ export async function listenHttpApp(app: FastifyInstance, port: number, host: st
 /** Fastify's schema-validation error (ajv or zod issues) with the part of the request it came from. */
 interface ValidationFailure {
   message: string;
-  validation: Array<{ instancePath?: string; path?: Array<string | number>; message?: string; params?: { issue?: { path?: Array<string | number>; message?: string } } }>;
+  validation: Array<{
+    instancePath?: string;
+    path?: Array<string | number>;
+    message?: string;
+    params?: { issue?: { path?: Array<string | number>; message?: string } };
+  }>;
   validationContext?: string;
 }
 
-const CONTEXT_NAMES: Record<string, string> = { querystring: 'query', params: 'params', body: 'body', headers: 'headers' };
+const CONTEXT_NAMES: Record<string, string> = {
+  querystring: 'query',
+  params: 'params',
+  body: 'body',
+  headers: 'headers',
+};
 
 /** `{code, message, field}` for the first issue: `field` as `query.limit`, `body.target.tokenId`. */
 export function validationErrorBody(err: ValidationFailure): { code: 'BAD_REQUEST'; message: string; field: string } {
   const issue = err.validation[0] ?? {};
   const context = CONTEXT_NAMES[err.validationContext ?? ''] ?? err.validationContext ?? 'request';
-  const path = issue.params?.issue?.path ?? issue.path ?? (issue.instancePath ? issue.instancePath.split('/').filter(Boolean) : []);
+  const path =
+    issue.params?.issue?.path ??
+    issue.path ??
+    (issue.instancePath ? issue.instancePath.split('/').filter(Boolean) : []);
   const field = [context, ...path.map(String)].join('.');
   const reason = issue.params?.issue?.message ?? issue.message ?? err.message;
   return { code: 'BAD_REQUEST', message: `${field}: ${reason}`, field };

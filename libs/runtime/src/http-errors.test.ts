@@ -14,9 +14,18 @@ import { eventually } from './wait';
 // HTTP parser or Fastify's router before any route code runs (inject() skips both). Every
 // answer must be the registry's `{code, message, field?}` with the code's own HTTP status.
 
-const get = (path: string, headers: string[] = []) => [`GET ${path} HTTP/1.1`, 'Host: test', 'Connection: close', ...headers, '', ''].join('\r\n');
+const get = (path: string, headers: string[] = []) =>
+  [`GET ${path} HTTP/1.1`, 'Host: test', 'Connection: close', ...headers, '', ''].join('\r\n');
 const post = (path: string, contentType: string, body: string) =>
-  [`POST ${path} HTTP/1.1`, 'Host: test', 'Connection: close', `Content-Type: ${contentType}`, `Content-Length: ${Buffer.byteLength(body)}`, '', body].join('\r\n');
+  [
+    `POST ${path} HTTP/1.1`,
+    'Host: test',
+    'Connection: close',
+    `Content-Type: ${contentType}`,
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    '',
+    body,
+  ].join('\r\n');
 
 describe('HTTP errors in the registry shape, over a real socket', () => {
   let app: ApiApp;
@@ -25,7 +34,11 @@ describe('HTTP errors in the registry shape, over a real socket', () => {
   let started: () => void = () => undefined;
 
   beforeAll(async () => {
-    app = await createApiApp({ logger: createLogger('http-errors-test', 'silent'), health: new Health(), openapi: { title: 'errors', version: '1.0.0' } });
+    app = await createApiApp({
+      logger: createLogger('http-errors-test', 'silent'),
+      health: new Health(),
+      openapi: { title: 'errors', version: '1.0.0' },
+    });
     const api = app.withTypeProvider<ZodTypeProvider>();
     api.get('/items/:id', { schema: { params: z.object({ id: z.string() }) } }, async (req) => ({ id: req.params.id }));
     api.post('/items', { schema: { body: z.object({ name: z.string() }) } }, async (req) => req.body);
@@ -56,14 +69,50 @@ describe('HTTP errors in the registry shape, over a real socket', () => {
 
   it.each([
     ['a bad percent-escape in the path', 400, 'BAD_REQUEST', /invalid percent-escape/, get('/items/%E0%A4%A')],
-    ['a path parameter over 100 characters', 400, 'BAD_REQUEST', /longer than 100 characters/, get(`/items/${'a'.repeat(101)}`)],
-    [`a URL over ${MAX_HEADER_BYTES / 1024} KiB`, 431, 'HEADERS_TOO_LARGE', /larger than 16 KiB: shorten the URL/, get(`/items/x?coins=${'coingecko:ethereum,'.repeat(5_000)}`)],
-    [`headers over ${MAX_HEADER_BYTES / 1024} KiB`, 431, 'HEADERS_TOO_LARGE', /larger than 16 KiB/, get('/items/x', [`x-filler: ${'x'.repeat(MAX_HEADER_BYTES)}`])],
+    [
+      'a path parameter over 100 characters',
+      400,
+      'BAD_REQUEST',
+      /longer than 100 characters/,
+      get(`/items/${'a'.repeat(101)}`),
+    ],
+    [
+      `a URL over ${MAX_HEADER_BYTES / 1024} KiB`,
+      431,
+      'HEADERS_TOO_LARGE',
+      /larger than 16 KiB: shorten the URL/,
+      get(`/items/x?coins=${'coingecko:ethereum,'.repeat(5_000)}`),
+    ],
+    [
+      `headers over ${MAX_HEADER_BYTES / 1024} KiB`,
+      431,
+      'HEADERS_TOO_LARGE',
+      /larger than 16 KiB/,
+      get('/items/x', [`x-filler: ${'x'.repeat(MAX_HEADER_BYTES)}`]),
+    ],
     ['a request line that is not HTTP', 400, 'BAD_REQUEST', /malformed HTTP request/, 'NOT AN HTTP REQUEST\r\n\r\n'],
-    ['a body over 64 KiB', 413, 'MESSAGE_TOO_LARGE', /larger than 64 KiB/, post('/items', 'application/json', JSON.stringify({ name: 'x'.repeat(DEFAULT_BODY_LIMIT) }))],
-    ['a body that is not JSON', 400, 'BAD_REQUEST', /^body: not valid JSON$/, post('/items', 'application/json', '{"name": ')],
+    [
+      'a body over 64 KiB',
+      413,
+      'MESSAGE_TOO_LARGE',
+      /larger than 64 KiB/,
+      post('/items', 'application/json', JSON.stringify({ name: 'x'.repeat(DEFAULT_BODY_LIMIT) })),
+    ],
+    [
+      'a body that is not JSON',
+      400,
+      'BAD_REQUEST',
+      /^body: not valid JSON$/,
+      post('/items', 'application/json', '{"name": '),
+    ],
     ['an empty JSON body', 400, 'BAD_REQUEST', /^body: empty/, post('/items', 'application/json', '')],
-    ['a Content-Type no parser reads', 415, 'UNSUPPORTED_MEDIA_TYPE', /'application\/xml' is not read here/, post('/items', 'application/xml', '<name/>')],
+    [
+      'a Content-Type no parser reads',
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      /'application\/xml' is not read here/,
+      post('/items', 'application/xml', '<name/>'),
+    ],
     ['an unknown route', 404, 'NOT_FOUND', /no route for GET \/nowhere/, get('/nowhere')],
   ])('answers %s with %i %s', async (_case, status, code, message, request) => {
     const { status: answered, body } = await registryError(request);
@@ -98,7 +147,10 @@ describe('HTTP errors in the registry shape, over a real socket', () => {
     }
     const text = Buffer.concat(received).toString();
     const late = text.slice(text.indexOf('HTTP/1.1 503'));
-    expect(JSON.parse(late.slice(late.indexOf('\r\n\r\n') + 4))).toEqual({ code: 'UNAVAILABLE', message: expect.stringContaining('shutting down') });
+    expect(JSON.parse(late.slice(late.indexOf('\r\n\r\n') + 4))).toEqual({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining('shutting down'),
+    });
     expect(text).toContain('{"done":true}'); // the request in flight still completed
   });
 });

@@ -16,7 +16,11 @@ export interface RegistryAnswer {
 }
 
 /** `{code, message, field?}` with the code's registry status. */
-export function registryAnswer(code: ErrorCode, message: string = ERRORS[code].message, field?: string): RegistryAnswer {
+export function registryAnswer(
+  code: ErrorCode,
+  message: string = ERRORS[code].message,
+  field?: string,
+): RegistryAnswer {
   return { status: httpStatusFor(code), body: { code, message, ...(field === undefined ? {} : { field }) } };
 }
 
@@ -48,7 +52,10 @@ export function fastifyErrorAnswer(err: FrameworkError, context: ErrorContext): 
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return registryAnswer('MESSAGE_TOO_LARGE', `the request body is larger than ${formatBytes(context.bodyLimit)}`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return registryAnswer('UNSUPPORTED_MEDIA_TYPE', `Content-Type '${clip(context.contentType ?? '')}' is not read here: send application/json`);
+      return registryAnswer(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `Content-Type '${clip(context.contentType ?? '')}' is not read here: send application/json`,
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return registryAnswer('BAD_REQUEST', 'body: empty, though Content-Type is application/json', 'body');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -69,7 +76,8 @@ export function statusErrorAnswer(err: FrameworkError): RegistryAnswer {
   if (isErrorCode(err.code) && ERRORS[err.code].httpStatus !== undefined) {
     return registryAnswer(err.code, httpStatusFor(err.code) >= 500 ? ERRORS[err.code].message : err.message);
   }
-  const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+  const status =
+    typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
   const code = CODE_BY_STATUS.get(status) ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST');
   return registryAnswer(code, httpStatusFor(code) >= 500 ? ERRORS[code].message : err.message);
 }

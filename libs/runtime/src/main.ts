@@ -40,7 +40,11 @@ export function runMain<C extends { LOG_LEVEL: string }>(
 }
 
 /** The RunningApp of a started app: closing marks it not ready, then closes what it owns. */
-export function runningApp(url: string, health: { setDraining(): void }, closer: { closeAll(): Promise<void> }): RunningApp {
+export function runningApp(
+  url: string,
+  health: { setDraining(): void },
+  closer: { closeAll(): Promise<void> },
+): RunningApp {
   return {
     url,
     close: async () => {

@@ -34,11 +34,15 @@ export const EXIT_WITH_PARENT = resolve(__dirname, 'exit-with-parent.ts');
  * if this process is killed.
  */
 export function spawnApp(app: string, env: Record<string, string>, timeoutMs = 90_000): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', EXIT_WITH_PARENT, resolve(ROOT, `apps/${app}/src/main.ts`)], {
-    env: { ...process.env, NODE_OPTIONS: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    cwd: ROOT,
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--import', EXIT_WITH_PARENT, resolve(ROOT, `apps/${app}/src/main.ts`)],
+    {
+      env: { ...process.env, NODE_OPTIONS: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      cwd: ROOT,
+    },
+  );
   const orphan = () => child.kill('SIGKILL');
   process.once('exit', orphan);
   const logs: Array<Record<string, unknown>> = [];

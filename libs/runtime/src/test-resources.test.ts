@@ -35,7 +35,9 @@ describe('TestResources', () => {
     const { starting, finish } = pendingStart<string>();
     const closed: string[] = [];
     void resources.add(starting, (name) => closed.push(name));
-    await expect(resources.closeAll()).rejects.toThrow(/timed out after 50 ms waiting for a start \(or its close\) still pending/);
+    await expect(resources.closeAll()).rejects.toThrow(
+      /timed out after 50 ms waiting for a start \(or its close\) still pending/,
+    );
     finish('later');
     await starting;
     await sleep(0);
@@ -46,7 +48,9 @@ describe('TestResources', () => {
     const resources = new TestResources(1_000);
     const closed: string[] = [];
     await resources.add(Promise.resolve('kept'), (name) => closed.push(name));
-    await expect(resources.add(Promise.reject(new Error('start failed')), () => closed.push('never'))).rejects.toThrow('start failed');
+    await expect(resources.add(Promise.reject(new Error('start failed')), () => closed.push('never'))).rejects.toThrow(
+      'start failed',
+    );
     void resources.add(Promise.resolve('broken'), () => Promise.reject(new Error('close failed')));
     await expect(resources.closeAll()).rejects.toThrow('close failed');
     expect(closed).toEqual(['kept']);

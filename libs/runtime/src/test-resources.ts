@@ -41,7 +41,11 @@ export class TestResources {
     for (const entry of this.entries.splice(0).reverse()) {
       const closed = entry.then((close) => close?.());
       try {
-        await withTimeout(closed, this.waitMs, 'a start (or its close) still pending when its test ended; it is closed once it completes');
+        await withTimeout(
+          closed,
+          this.waitMs,
+          'a start (or its close) still pending when its test ended; it is closed once it completes',
+        );
       } catch (err) {
         errors.push(err);
       }

@@ -34,30 +34,40 @@ export function describeServiceBasics<C>(service: ServiceUnderTest<C>): void {
   describe(`${service.name} basics`, () => {
     const started = closeAfterEach();
 
-    it('starts on a free port and answers /healthz and /readyz with its dependency checks', async () => {
-      const config = service.loadConfig({ ...service.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-      const app = await started.add(service.start(config, { logger: createLogger(service.name, 'silent') }), (a) => a.close());
-      const health = await fetch(`${app.url}/healthz`);
-      expect(health.status).toBe(200);
-      const ready = await fetch(`${app.url}/readyz`);
-      const report = (await ready.json()) as { status: string; checks: Record<string, { ok: boolean }> };
-      expect(ready.status).toBe(200);
-      expect(Object.keys(report.checks).sort()).toEqual([...service.checks].sort());
-      expect(report.status).toBe('ok');
-      const missing = await fetch(`${app.url}/no-such-path`);
-      expect(missing.status).toBe(404);
-      expect(await missing.json()).toMatchObject({ code: 'NOT_FOUND' });
-      await app.close();
-      await expect(fetch(`${app.url}/healthz`)).rejects.toThrow();
-    }, START_TEST_TIMEOUT_MS);
+    it(
+      'starts on a free port and answers /healthz and /readyz with its dependency checks',
+      async () => {
+        const config = service.loadConfig({ ...service.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+        const app = await started.add(service.start(config, { logger: createLogger(service.name, 'silent') }), (a) =>
+          a.close(),
+        );
+        const health = await fetch(`${app.url}/healthz`);
+        expect(health.status).toBe(200);
+        const ready = await fetch(`${app.url}/readyz`);
+        const report = (await ready.json()) as { status: string; checks: Record<string, { ok: boolean }> };
+        expect(ready.status).toBe(200);
+        expect(Object.keys(report.checks).sort()).toEqual([...service.checks].sort());
+        expect(report.status).toBe('ok');
+        const missing = await fetch(`${app.url}/no-such-path`);
+        expect(missing.status).toBe(404);
+        expect(await missing.json()).toMatchObject({ code: 'NOT_FOUND' });
+        await app.close();
+        await expect(fetch(`${app.url}/healthz`)).rejects.toThrow();
+      },
+      START_TEST_TIMEOUT_MS,
+    );
 
-    it('stops at start-up with exit code 2 and a message naming a bad variable', async () => {
-      const result = await runMainToExit(service.mainPath, { PORT: 'eighty', LOG_LEVEL: 'loud' });
-      expect(result.status).toBe(2);
-      expect(result.stderr).toContain(`Invalid configuration for ${service.name}`);
-      expect(result.stderr).toMatch(/PORT: expected a port number.*"eighty"/);
-      expect(result.stderr).toMatch(/LOG_LEVEL: expected one of/);
-    }, START_TEST_TIMEOUT_MS);
+    it(
+      'stops at start-up with exit code 2 and a message naming a bad variable',
+      async () => {
+        const result = await runMainToExit(service.mainPath, { PORT: 'eighty', LOG_LEVEL: 'loud' });
+        expect(result.status).toBe(2);
+        expect(result.stderr).toContain(`Invalid configuration for ${service.name}`);
+        expect(result.stderr).toMatch(/PORT: expected a port number.*"eighty"/);
+        expect(result.stderr).toMatch(/LOG_LEVEL: expected one of/);
+      },
+      START_TEST_TIMEOUT_MS,
+    );
   });
 }
 
@@ -73,7 +83,11 @@ export interface MainExit {
  * named on stderr). Never blocks the event loop (spawnSync would keep Jest from timing the
  * test out); SIGKILLed past `timeoutMs`.
  */
-export function runMainToExit(mainPath: string, env: NodeJS.ProcessEnv, timeoutMs = START_TEST_TIMEOUT_MS - 10_000): Promise<MainExit> {
+export function runMainToExit(
+  mainPath: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = START_TEST_TIMEOUT_MS - 10_000,
+): Promise<MainExit> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,

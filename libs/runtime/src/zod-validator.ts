@@ -34,7 +34,13 @@ export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> =
 const NUL_REASON = 'must not contain NUL bytes';
 
 function issue(path: string[], reason: string): FastifySchemaValidationError {
-  return { keyword: 'zod', instancePath: path.length === 0 ? '' : `/${path.join('/')}`, schemaPath: '#', params: {}, message: reason };
+  return {
+    keyword: 'zod',
+    instancePath: path.length === 0 ? '' : `/${path.join('/')}`,
+    schemaPath: '#',
+    params: {},
+    message: reason,
+  };
 }
 
 /** The path of the first string (or object key) holding U+0000 in `value`, or undefined. */

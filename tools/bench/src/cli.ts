@@ -47,7 +47,23 @@ Explicit flags override the scenario's values. Exit code: 0 when every target ra
 1 when one failed or did not run, 2 for bad options.`;
 
 function parseCommandLine(argv: string[]): { help: boolean; raw: RawOptions } {
-  const stringFlags = ['targets', 'scenario', 'connections', 'rate', 'duration', 'warmup', 'workers', 'probes', 'connect-rate', 'source-addresses', 'gateway-workers', 'wait-idle', 'min-connected', 'redis-url', 'out'] as const;
+  const stringFlags = [
+    'targets',
+    'scenario',
+    'connections',
+    'rate',
+    'duration',
+    'warmup',
+    'workers',
+    'probes',
+    'connect-rate',
+    'source-addresses',
+    'gateway-workers',
+    'wait-idle',
+    'min-connected',
+    'redis-url',
+    'out',
+  ] as const;
   const { values } = parseArgs({
     args: argv,
     strict: true,

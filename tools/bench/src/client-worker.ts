@@ -69,7 +69,14 @@ send({ type: 'loaded' });
 function connectAll(plan: WorkerPlan): Promise<ConnectReport> {
   const spec = TARGETS[plan.target].client;
   const probes = new Set(plan.probes);
-  const report: ConnectReport = { established: 0, failed: 0, latencies: [], errors: {}, startedAt: nowMs(), finishedAt: nowMs() };
+  const report: ConnectReport = {
+    established: 0,
+    failed: 0,
+    latencies: [],
+    errors: {},
+    startedAt: nowMs(),
+    finishedAt: nowMs(),
+  };
   if (plan.connections === 0) return Promise.resolve(report);
   let started = 0;
   let pending = 0;

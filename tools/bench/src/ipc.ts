@@ -61,10 +61,7 @@ export interface ProbeReport {
 }
 
 export type ToWorker =
-  | { type: 'plan'; plan: WorkerPlan }
-  | { type: 'snapshot'; id: number }
-  | { type: 'probes' }
-  | { type: 'stop' };
+  { type: 'plan'; plan: WorkerPlan } | { type: 'snapshot'; id: number } | { type: 'probes' } | { type: 'stop' };
 
 export type FromWorker =
   | { type: 'loaded' }

@@ -64,7 +64,24 @@ const MAX_CONNECTIONS_PER_ADDRESS = 20_000;
 
 /** The raw command line values (strings as typed), before defaults and validation. */
 export type RawOptions = Partial<
-  Record<'targets' | 'scenario' | 'connections' | 'rate' | 'duration' | 'warmup' | 'workers' | 'probes' | 'connect-rate' | 'source-addresses' | 'gateway-workers' | 'wait-idle' | 'min-connected' | 'redis-url' | 'out', string> & {
+  Record<
+    | 'targets'
+    | 'scenario'
+    | 'connections'
+    | 'rate'
+    | 'duration'
+    | 'warmup'
+    | 'workers'
+    | 'probes'
+    | 'connect-rate'
+    | 'source-addresses'
+    | 'gateway-workers'
+    | 'wait-idle'
+    | 'min-connected'
+    | 'redis-url'
+    | 'out',
+    string
+  > & {
     'probe-worker': boolean;
   }
 >;
@@ -105,16 +122,24 @@ export function resolveOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process
     throw new TypeError(`--probes (${options.probes}) cannot exceed --connections (${options.connections})`);
   }
   if (options.connections > MAX_SOCKETS_PER_PROCESS) {
-    throw new TypeError(`--connections ${options.connections}: the server is one process and may hold at most ${MAX_SOCKETS_PER_PROCESS} sockets (ulimit -n)`);
+    throw new TypeError(
+      `--connections ${options.connections}: the server is one process and may hold at most ${MAX_SOCKETS_PER_PROCESS} sockets (ulimit -n)`,
+    );
   }
   if (Math.ceil(options.connections / options.workers) > MAX_SOCKETS_PER_PROCESS) {
-    throw new TypeError(`--workers ${options.workers}: each worker would hold more than ${MAX_SOCKETS_PER_PROCESS} sockets; use more workers`);
+    throw new TypeError(
+      `--workers ${options.workers}: each worker would hold more than ${MAX_SOCKETS_PER_PROCESS} sockets; use more workers`,
+    );
   }
   if (Math.ceil(options.connections / options.sourceAddresses) > MAX_CONNECTIONS_PER_ADDRESS) {
-    throw new TypeError(`--source-addresses ${options.sourceAddresses}: more than ${MAX_CONNECTIONS_PER_ADDRESS} connections per address would run out of ephemeral ports`);
+    throw new TypeError(
+      `--source-addresses ${options.sourceAddresses}: more than ${MAX_CONNECTIONS_PER_ADDRESS} connections per address would run out of ephemeral ports`,
+    );
   }
   if (!/^redis:\/\/([^@/]*@)?(127\.\d+\.\d+\.\d+|localhost)(:\d+)?(\/\d*)?$/.test(options.redisUrl)) {
-    throw new TypeError(`--redis-url must be a redis:// URL on 127.0.0.0/8 (the bench only talks to this machine), got ${options.redisUrl}`);
+    throw new TypeError(
+      `--redis-url must be a redis:// URL on 127.0.0.0/8 (the bench only talks to this machine), got ${options.redisUrl}`,
+    );
   }
   return Object.freeze(options);
 }
@@ -127,15 +152,25 @@ export function sourceAddress(n: number): string {
 }
 
 function parseTargets(list: string): TargetName[] {
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) throw new TypeError(`--targets must name at least one of ${TARGET_NAMES.join(', ')}`);
   for (const name of names) {
-    if (!isTargetName(name)) throw new TypeError(`--targets: unknown target "${name}", expected ${TARGET_NAMES.join(', ')}`);
+    if (!isTargetName(name))
+      throw new TypeError(`--targets: unknown target "${name}", expected ${TARGET_NAMES.join(', ')}`);
   }
   return [...new Set(names)] as TargetName[];
 }
 
-function num(flag: string, raw: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+function num(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max) {

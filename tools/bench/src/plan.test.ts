@@ -1,11 +1,21 @@
 import { resolveOptions, sourceAddress } from './options';
 import { planWorkers } from './plan';
 
-const base = { target: 'bare-ws' as const, host: '127.0.0.1', port: 1, params: {}, connectTimeoutMs: 1000, lifetimeMs: 1000 };
+const base = {
+  target: 'bare-ws' as const,
+  host: '127.0.0.1',
+  port: 1,
+  params: {},
+  connectTimeoutMs: 1000,
+  lifetimeMs: 1000,
+};
 
 describe('planWorkers', () => {
   it('gives every connection number to exactly one worker and spreads the probes over all workers', () => {
-    const plans = planWorkers({ connections: 1003, probes: 20, workers: 4, connectRate: 1000, sourceAddresses: 200, probeWorker: false }, base);
+    const plans = planWorkers(
+      { connections: 1003, probes: 20, workers: 4, connectRate: 1000, sourceAddresses: 200, probeWorker: false },
+      base,
+    );
     const global = plans.flatMap((p) => Array.from({ length: p.connections }, (_, i) => p.first + i * p.stride));
     expect(global.sort((a, b) => a - b)).toEqual(Array.from({ length: 1003 }, (_, i) => i));
     expect(plans.map((p) => p.probes.length)).toEqual([5, 5, 5, 5]);
@@ -13,12 +23,18 @@ describe('planWorkers', () => {
   });
 
   it('places probes along the connect order, not all among the first connections', () => {
-    const [plan] = planWorkers({ connections: 1000, probes: 5, workers: 1, connectRate: 1000, sourceAddresses: 16, probeWorker: false }, base);
+    const [plan] = planWorkers(
+      { connections: 1000, probes: 5, workers: 1, connectRate: 1000, sourceAddresses: 16, probeWorker: false },
+      base,
+    );
     expect(plan!.probes).toEqual([100, 300, 500, 700, 900]);
   });
 
   it('can give the probes a worker of their own, ramped over the same time as the drains', () => {
-    const plans = planWorkers({ connections: 1000, probes: 20, workers: 4, connectRate: 1000, sourceAddresses: 200, probeWorker: true }, base);
+    const plans = planWorkers(
+      { connections: 1000, probes: 20, workers: 4, connectRate: 1000, sourceAddresses: 200, probeWorker: true },
+      base,
+    );
     expect(plans).toHaveLength(5);
     expect(plans.slice(0, 4).map((p) => p.probes.length)).toEqual([0, 0, 0, 0]);
     expect(plans[4]).toMatchObject({ first: 980, stride: 1, connections: 20, connectRate: 20 });

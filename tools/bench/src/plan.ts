@@ -1,7 +1,10 @@
 import type { WorkerPlan } from './ipc';
 import { sourceAddress, type BenchOptions } from './options';
 
-type PlanOptions = Pick<BenchOptions, 'connections' | 'probes' | 'workers' | 'connectRate' | 'sourceAddresses' | 'probeWorker'>;
+type PlanOptions = Pick<
+  BenchOptions,
+  'connections' | 'probes' | 'workers' | 'connectRate' | 'sourceAddresses' | 'probeWorker'
+>;
 type PlanBase = Pick<WorkerPlan, 'target' | 'host' | 'port' | 'params' | 'connectTimeoutMs' | 'lifetimeMs'>;
 
 /**
@@ -16,7 +19,9 @@ type PlanBase = Pick<WorkerPlan, 'target' | 'host' | 'port' | 'params' | 'connec
  */
 export function planWorkers(options: PlanOptions, base: PlanBase): WorkerPlan[] {
   const { connections, probes, workers, connectRate } = options;
-  const localAddresses = Array.from({ length: Math.min(options.sourceAddresses, connections) }, (_, i) => sourceAddress(i));
+  const localAddresses = Array.from({ length: Math.min(options.sourceAddresses, connections) }, (_, i) =>
+    sourceAddress(i),
+  );
   const drains = options.probeWorker ? connections - probes : connections;
   const plans: WorkerPlan[] = Array.from({ length: workers }, (_, w) => {
     const mine = share(drains, workers, w);

@@ -51,7 +51,13 @@ export function processTree(pid: number): number[] {
     for (const task of tasks) {
       try {
         const children = readFileSync(`/proc/${parent}/task/${task}/children`, 'utf8').trim();
-        if (children) tree.push(...children.split(' ').map(Number).filter((child) => !isEsbuild(child)));
+        if (children)
+          tree.push(
+            ...children
+              .split(' ')
+              .map(Number)
+              .filter((child) => !isEsbuild(child)),
+          );
       } catch {
         // the thread ended meanwhile
       }
@@ -91,9 +97,17 @@ function tryRead<T>(read: () => T): T | undefined {
 export function machineCpuMicros(): { busy: number; interrupts: number; steal: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
   // cpu user nice system idle iowait irq softirq steal (guest time is already inside user)
-  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1, 9)
+    .map(Number);
   const scale = 1e6 / clockTicksPerSecond();
-  return { busy: (user + nice + system + irq + softirq + steal) * scale, interrupts: (irq + softirq) * scale, steal: steal * scale };
+  return {
+    busy: (user + nice + system + irq + softirq + steal) * scale,
+    interrupts: (irq + softirq) * scale,
+    steal: steal * scale,
+  };
 }
 
 function statusKiB(status: string, field: string): number {

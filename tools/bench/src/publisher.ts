@@ -37,10 +37,12 @@ export function startPublishing(publisher: Publisher, ratePerSecond: number): Pu
     stats.sentAt.push(event.data.benchSentAt);
     stats.published++;
     // Through a promise even if publish() throws synchronously: a failure is counted, never fatal.
-    const sending = Promise.resolve(event).then((e) => publisher.publish(e)).catch((err: unknown) => {
-      stats.failed++;
-      stats.firstError ??= err instanceof Error ? err.message : String(err);
-    });
+    const sending = Promise.resolve(event)
+      .then((e) => publisher.publish(e))
+      .catch((err: unknown) => {
+        stats.failed++;
+        stats.firstError ??= err instanceof Error ? err.message : String(err);
+      });
     inFlight.add(sending);
     void sending.finally(() => inFlight.delete(sending));
     timer = setTimeout(fire, Math.max(0, t0 + stats.published * period - performance.now()));

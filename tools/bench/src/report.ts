@@ -21,8 +21,16 @@ interface Row {
 
 const ROWS: Row[] = [
   { label: 'connections established', value: (r) => r.connections?.established, digits: 0 },
-  { label: 'connections failed / lost', text: (r) => r.connections && `${r.connections.failed} / ${r.connections.lost}` },
-  { label: 'connections/s achieved', value: (r) => r.connections && r.connections.established / r.connections.seconds, digits: 0, compare: true },
+  {
+    label: 'connections failed / lost',
+    text: (r) => r.connections && `${r.connections.failed} / ${r.connections.lost}`,
+  },
+  {
+    label: 'connections/s achieved',
+    value: (r) => r.connections && r.connections.established / r.connections.seconds,
+    digits: 0,
+    compare: true,
+  },
   { label: 'connect p50 (ms)', value: (r) => r.connectMs?.p50, digits: 1, compare: true },
   { label: 'connect p95 (ms)', value: (r) => r.connectMs?.p95, digits: 1, compare: true },
   { label: 'connect p99 (ms)', value: (r) => r.connectMs?.p99, digits: 1, compare: true },
@@ -38,16 +46,27 @@ const ROWS: Row[] = [
   { label: 'server RSS/conn (KiB)', value: (r) => r.server?.rssPerConnectionKiB, digits: 1, compare: true },
   {
     label: 'server RSS before / idle / end (MiB)',
-    text: (r) => r.server && [r.server.rssBeforeMiB, r.server.rssIdleMiB, r.server.rssEndMiB].map((v) => fmt(v, 0)).join(' / '),
+    text: (r) =>
+      r.server && [r.server.rssBeforeMiB, r.server.rssIdleMiB, r.server.rssEndMiB].map((v) => fmt(v, 0)).join(' / '),
   },
   { label: 'clients CPU/msg (us)', value: (r) => r.clients?.cpuMicrosPerMessage, digits: 2 },
-  { label: 'clients CPU (% of a core)', value: (r) => r.clients && r.clients.workersCpuPercent + r.clients.harnessCpuPercent, digits: 0 },
+  {
+    label: 'clients CPU (% of a core)',
+    value: (r) => r.clients && r.clients.workersCpuPercent + r.clients.harnessCpuPercent,
+    digits: 0,
+  },
   { label: 'client loop delay p99 (ms)', value: (r) => r.clients?.loopDelayP99Ms, digits: 1 },
   { label: 'other processes CPU (%)', value: (r) => r.machine?.otherPercent, digits: 0 },
 ];
 
 /** The Markdown table of one invocation: one column per target, ratios against bare-ws. */
-export function renderMarkdown(report: BenchReport, options: Pick<BenchOptions, 'connections' | 'rate' | 'durationS' | 'warmupS' | 'workers' | 'probes' | 'probeWorker' | 'scenario'>): string {
+export function renderMarkdown(
+  report: BenchReport,
+  options: Pick<
+    BenchOptions,
+    'connections' | 'rate' | 'durationS' | 'warmupS' | 'workers' | 'probes' | 'probeWorker' | 'scenario'
+  >,
+): string {
   const { results } = report;
   const baseline = results.find((r) => r.target === BASELINE && r.status === 'ok');
   const lines = [
@@ -84,22 +103,34 @@ function notesFor(result: TargetResult): string[] {
   if (result.status !== 'ok') notes.push(`- **${result.target}** ${result.status}: ${firstLine(result.reason)}`);
   else if (result.reason) notes.push(`- ${result.target}: ${firstLine(result.reason)}`);
   if (result.status === 'ok' && !result.deliveryMs?.count) {
-    notes.push(`- ${result.target}: the probes recorded no latency (${result.probes?.unreadable ?? 0} frames unreadable).`);
+    notes.push(
+      `- ${result.target}: the probes recorded no latency (${result.probes?.unreadable ?? 0} frames unreadable).`,
+    );
   }
   if (result.probes && !result.probes.precise) {
-    notes.push(`- ${result.target}: the server dropped data.benchSentAt; latencies come from the integer-ms timestamp (+-0.5 ms).`);
+    notes.push(
+      `- ${result.target}: the server dropped data.benchSentAt; latencies come from the integer-ms timestamp (+-0.5 ms).`,
+    );
   }
   if (result.machine && result.machine.otherPercent > OTHER_CPU_WARNING) {
-    notes.push(`- ${result.target}: other processes used ${result.machine.otherPercent.toFixed(0)} % of a core during the window; its numbers are disturbed.`);
+    notes.push(
+      `- ${result.target}: other processes used ${result.machine.otherPercent.toFixed(0)} % of a core during the window; its numbers are disturbed.`,
+    );
   }
   if (result.machine && result.machine.stealPercent > STEAL_WARNING) {
-    notes.push(`- ${result.target}: the hypervisor took ${result.machine.stealPercent.toFixed(0)} % of a core (steal) during the window.`);
+    notes.push(
+      `- ${result.target}: the hypervisor took ${result.machine.stealPercent.toFixed(0)} % of a core (steal) during the window.`,
+    );
   }
   if (result.server && result.server.rssPerConnectionKiB < 0) {
-    notes.push(`- ${result.target}: RSS fell while clients connected (start-up memory released), so RSS/conn means nothing here.`);
+    notes.push(
+      `- ${result.target}: RSS fell while clients connected (start-up memory released), so RSS/conn means nothing here.`,
+    );
   }
   if (result.window && result.window.deliveryRatio < 0.99) {
-    notes.push(`- ${result.target}: only ${(result.window.deliveryRatio * 100).toFixed(1)} % of the expected messages arrived in the window.`);
+    notes.push(
+      `- ${result.target}: only ${(result.window.deliveryRatio * 100).toFixed(1)} % of the expected messages arrived in the window.`,
+    );
   }
   return notes;
 }

@@ -40,7 +40,11 @@ interface Snapshot {
  * Run the workload against one target: start its server, connect, publish, measure,
  * stop everything. Never throws: a problem becomes a `not-run` or `failed` result.
  */
-export async function runTarget(target: Target, options: BenchOptions, log: (line: string) => void): Promise<TargetResult> {
+export async function runTarget(
+  target: Target,
+  options: BenchOptions,
+  log: (line: string) => void,
+): Promise<TargetResult> {
   const result: TargetResult = { target: target.name, description: target.description, status: 'not-run' };
   const cleanup: Array<() => Promise<void>> = [];
   const connectBudgetMs = (options.connections / options.connectRate) * 1000 + CONNECT_TIMEOUT_MS + 10_000;
@@ -53,20 +57,31 @@ export async function runTarget(target: Target, options: BenchOptions, log: (lin
     connections: options.connections,
     serverProcesses: options.gatewayWorkers,
     // Everything the harness starts stops by itself after the longest this run can take.
-    lifetimeMs: connectBudgetMs + 2 * RSS_SETTLE_MAX_MS + SETTLE_MS + DRAIN_MS + (options.warmupS + options.durationS) * 1000 + 60_000,
+    lifetimeMs:
+      connectBudgetMs +
+      2 * RSS_SETTLE_MAX_MS +
+      SETTLE_MS +
+      DRAIN_MS +
+      (options.warmupS + options.durationS) * 1000 +
+      60_000,
   };
   try {
-    if (options.waitIdleS > 0) result.busyBeforePercent = await waitForIdleMachine(options.waitIdleS, (line) => log(`[${target.name}] ${line}`));
+    if (options.waitIdleS > 0)
+      result.busyBeforePercent = await waitForIdleMachine(options.waitIdleS, (line) => log(`[${target.name}] ${line}`));
     log(`[${target.name}] starting the server on port ${ctx.port}`);
-    const server = await startServer(target.server(ctx), HOST, ctx.port, SERVER_START_TIMEOUT_MS, ctx.lifetimeMs).catch((err: unknown) => {
-      throw new NotRun(`server did not start: ${message(err)}`);
-    });
+    const server = await startServer(target.server(ctx), HOST, ctx.port, SERVER_START_TIMEOUT_MS, ctx.lifetimeMs).catch(
+      (err: unknown) => {
+        throw new NotRun(`server did not start: ${message(err)}`);
+      },
+    );
     cleanup.push(() => server.stop());
     const starting = target.createPublisher(ctx);
-    const publisher = await withTimeout(starting, PUBLISHER_START_TIMEOUT_MS, 'publisher start').catch((err: unknown) => {
-      void starting.then((late) => late.close()).catch(() => undefined); // one that starts after the timeout
-      throw new NotRun(`publisher did not start: ${message(err)}`);
-    });
+    const publisher = await withTimeout(starting, PUBLISHER_START_TIMEOUT_MS, 'publisher start').catch(
+      (err: unknown) => {
+        void starting.then((late) => late.close()).catch(() => undefined); // one that starts after the timeout
+        throw new NotRun(`publisher did not start: ${message(err)}`);
+      },
+    );
     cleanup.push(() => publisher.close());
 
     const rssBefore = await settledRss(server.pid);
@@ -81,7 +96,9 @@ export async function runTarget(target: Target, options: BenchOptions, log: (lin
     const pool = await WorkerPool.start(plans.length, REPO_ROOT);
     cleanup.push(() => pool.stop());
 
-    log(`[${target.name}] opening ${options.connections} connections (${options.connectRate}/s over ${plans.length} workers)`);
+    log(
+      `[${target.name}] opening ${options.connections} connections (${options.connectRate}/s over ${plans.length} workers)`,
+    );
     const reports = await pool.connect(plans, connectBudgetMs);
     result.connections = mergeConnects(options.connections, reports);
     result.connectMs = summarize(reports.flatMap((r) => r.latencies));
@@ -89,12 +106,16 @@ export async function runTarget(target: Target, options: BenchOptions, log: (lin
     if (!server.alive()) throw new Error(`server exited while clients connected:\n${server.output()}`);
     const { established } = result.connections;
     if (established < options.minConnected * options.connections) {
-      throw new Error(`only ${established} of ${options.connections} connections established: ${topErrors(result.connections.errors)}`);
+      throw new Error(
+        `only ${established} of ${options.connections} connections established: ${topErrors(result.connections.errors)}`,
+      );
     }
 
     await sleep(SETTLE_MS);
     const rssIdle = await settledRss(server.pid);
-    log(`[${target.name}] ${established} connected; publishing ${options.rate}/s, ${options.warmupS} s warm-up + ${options.durationS} s measured`);
+    log(
+      `[${target.name}] ${established} connected; publishing ${options.rate}/s, ${options.warmupS} s warm-up + ${options.durationS} s measured`,
+    );
     const stats = await measure(options, server.pid, pool, publisher);
     if (!server.alive()) throw new Error(`server exited during the run:\n${server.output()}`);
     fillWindow(result, stats, {
@@ -120,7 +141,13 @@ async function measure(options: BenchOptions, serverPid: number, pool: WorkerPoo
   const snapshot = async (): Promise<Snapshot> => {
     const workers = await pool.snapshot();
     const cpu = process.cpuUsage();
-    return { at: nowMs(), serverCpu: treeCpuMicros(serverPid), harnessCpu: cpu.user + cpu.system, machine: machineCpuMicros(), workers };
+    return {
+      at: nowMs(),
+      serverCpu: treeCpuMicros(serverPid),
+      harnessCpu: cpu.user + cpu.system,
+      machine: machineCpuMicros(),
+      workers,
+    };
   };
   const loop = startPublishing(publisher, options.rate);
   let published;
@@ -244,7 +271,9 @@ function mergeCounts(all: Array<Record<string, number>>): Record<string, number>
 }
 
 function topErrors(errors: Record<string, number>): string {
-  const top = Object.entries(errors).sort((a, b) => b[1] - a[1]).slice(0, 3);
+  const top = Object.entries(errors)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3);
   return top.length ? top.map(([reason, n]) => `${n} x ${reason}`).join('; ') : 'no error reported';
 }
 

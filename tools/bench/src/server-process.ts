@@ -61,7 +61,9 @@ export async function startServer(
   const url = `http://${host}:${port}${spec.readyPath}`;
   for (;;) {
     if (!server.alive()) {
-      throw new Error(`exited with ${child.exitCode ?? child.signalCode ?? 'a spawn error'} before it was ready:\n${server.output() || '(no output)'}`);
+      throw new Error(
+        `exited with ${child.exitCode ?? child.signalCode ?? 'a spawn error'} before it was ready:\n${server.output() || '(no output)'}`,
+      );
     }
     if (await isReady(url)) {
       if (server.pid > 0) return server;
@@ -70,7 +72,9 @@ export async function startServer(
     }
     if (Date.now() > deadline) {
       await server.stop();
-      throw new Error(`not ready within ${timeoutMs / 1000} s (GET ${url} never answered 200):\n${server.output() || '(no output)'}`);
+      throw new Error(
+        `not ready within ${timeoutMs / 1000} s (GET ${url} never answered 200):\n${server.output() || '(no output)'}`,
+      );
     }
     await sleep(200);
   }

@@ -90,7 +90,12 @@ export class WorkerPool {
       };
       const onExit = (code: number | null) => done(new Error(`client worker ${worker.pid} exited (${code})`));
       const timer = setTimeout(
-        () => done(new Error(`client worker ${worker.pid} did not answer ${message?.type ?? 'start-up'} within ${timeoutMs / 1000} s`)),
+        () =>
+          done(
+            new Error(
+              `client worker ${worker.pid} did not answer ${message?.type ?? 'start-up'} within ${timeoutMs / 1000} s`,
+            ),
+          ),
         timeoutMs,
       );
       worker.on('message', onMessage);

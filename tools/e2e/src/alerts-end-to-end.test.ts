@@ -14,7 +14,14 @@ import { createDatabase, type Database } from '@defi-realtime/db';
 import { databaseUrlForTests, requirePostgres } from '@defi-realtime/db/testing';
 import { createRedis } from '@defi-realtime/redis';
 import { cleanupPrefix, redisUrlForTests, requireRedis } from '@defi-realtime/redis/testing';
-import { closeAfterAll, eventually, sleep, spawnApp, START_TEST_TIMEOUT_MS, type AppProcess } from '@defi-realtime/runtime/testing';
+import {
+  closeAfterAll,
+  eventually,
+  sleep,
+  spawnApp,
+  START_TEST_TIMEOUT_MS,
+  type AppProcess,
+} from '@defi-realtime/runtime/testing';
 import WebSocket from 'ws';
 
 const TOKEN = `e2e-${randomBytes(12).toString('hex')}`;
@@ -106,7 +113,10 @@ describe('ingest -> event processor -> alert engine -> WebSocket and webhook', (
     // The gateway migrates the empty schema first; the others then find it ready.
     gateway = await started.add(spawnApp('gateway', { ...env, GATEWAY_WORKERS: '1' }), (app) => app.stop());
     // The receiver listens on loopback, which the SSRF guard refuses unless allowed.
-    alerts = await started.add(spawnApp('alert-engine', { ...env, WEBHOOK_ALLOW_PRIVATE: 'true', ALERT_EVAL_BLOCK_MS: '200' }), (app) => app.stop());
+    alerts = await started.add(
+      spawnApp('alert-engine', { ...env, WEBHOOK_ALLOW_PRIVATE: 'true', ALERT_EVAL_BLOCK_MS: '200' }),
+      (app) => app.stop(),
+    );
     processor = await started.add(spawnApp('event-processor', { ...env, INGEST_TOKEN: TOKEN }), (app) => app.stop());
   }, 3 * START_TEST_TIMEOUT_MS);
 
@@ -139,7 +149,10 @@ describe('ingest -> event processor -> alert engine -> WebSocket and webhook', (
       }),
     });
     const created = (await create.json()) as Record<string, unknown>;
-    expect({ status: create.status, body: created }).toEqual({ status: 201, body: expect.objectContaining({ id: expect.any(String) }) });
+    expect({ status: create.status, body: created }).toEqual({
+      status: 201,
+      body: expect.objectContaining({ id: expect.any(String) }),
+    });
     const rule = created as unknown as { id: string; channels: Array<{ type: string; secret?: string }> };
     secret = rule.channels.find((c) => c.type === 'webhook')?.secret ?? '';
     expect(secret).toMatch(/^whsec_/);
@@ -160,10 +173,19 @@ describe('ingest -> event processor -> alert engine -> WebSocket and webhook', (
     await sleep(1_000);
 
     expect(aliceAlerts()).toHaveLength(1);
-    expect(aliceAlerts()[0]!.data).toMatchObject({ ruleId: rule.id, ownerId: 'alice', type: 'price_above', value: 3100, threshold: 3050 });
+    expect(aliceAlerts()[0]!.data).toMatchObject({
+      ruleId: rule.id,
+      ownerId: 'alice',
+      type: 'price_above',
+      value: 3100,
+      threshold: 3050,
+    });
     expect(received).toHaveLength(1);
     expect(received[0]!.verified).toBe(true);
-    expect(JSON.parse(received[0]!.body)).toMatchObject({ type: 'alert.fired', data: { ruleId: rule.id, value: 3100 } });
+    expect(JSON.parse(received[0]!.body)).toMatchObject({
+      type: 'alert.fired',
+      data: { ruleId: rule.id, value: 3100 },
+    });
     expect(bobFrames.filter((f) => f.type === 'alert')).toHaveLength(0);
 
     const history = await fetch(`${alerts.url}/v2/alerts/${rule.id}/history`, { headers: { 'x-api-key': alice.key } });

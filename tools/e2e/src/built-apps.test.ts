@@ -22,10 +22,16 @@ interface Manifest {
 }
 
 const lockVersions = (): Map<string, string> => {
-  const lock = JSON.parse(readFileSync(resolve(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
+  const lock = JSON.parse(readFileSync(resolve(ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { version?: string }>;
+  };
   const versions = new Map<string, string>();
   for (const [path, entry] of Object.entries(lock.packages)) {
-    if (path.startsWith('node_modules/') && !path.slice('node_modules/'.length).includes('/node_modules/') && entry.version) {
+    if (
+      path.startsWith('node_modules/') &&
+      !path.slice('node_modules/'.length).includes('/node_modules/') &&
+      entry.version
+    ) {
       versions.set(path.slice('node_modules/'.length), entry.version);
     }
   }
@@ -47,7 +53,8 @@ describe('built apps (dist/main.js)', () => {
       for (const name of bundleRequires(distMain(app))) {
         const declared = manifest.dependencies?.[name];
         if (declared === undefined) problems.push(`${name}: not in apps/${app}/package.json dependencies`);
-        else if (declared !== locked.get(name)) problems.push(`${name}: declared ${declared}, lockfile has ${locked.get(name) ?? 'no hoisted copy'}`);
+        else if (declared !== locked.get(name))
+          problems.push(`${name}: declared ${declared}, lockfile has ${locked.get(name) ?? 'no hoisted copy'}`);
         try {
           fromDist.resolve(name);
         } catch {

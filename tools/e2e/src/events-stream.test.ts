@@ -22,21 +22,31 @@ function resolvedStreams(env: NodeJS.ProcessEnv): { processor: string | undefine
   const alerts = alertEngine.loadConfig(env);
   return {
     processor: streamNames(eventProcessor.loadConfig(env)).events,
-    alerts: alerts.ALERT_EVAL_ENABLED ? (alertEngine.evaluationOptionsFromEnv(alerts).stream ?? alertEngine.EVALUATION_DEFAULTS.stream) : undefined,
+    alerts: alerts.ALERT_EVAL_ENABLED
+      ? (alertEngine.evaluationOptionsFromEnv(alerts).stream ?? alertEngine.EVALUATION_DEFAULTS.stream)
+      : undefined,
   };
 }
 
 describe('the events stream', () => {
-  it.each([undefined, '', 'events', 'market-events', 'prod:events.v2'])('EVENTS_STREAM=%j: both apps resolve the same stream', (value) => {
-    const streams = resolvedStreams({ EVENTS_STREAM: value });
-    expect(streams.processor).toBeDefined();
-    expect(streams.alerts).toBe(streams.processor);
-  });
+  it.each([undefined, '', 'events', 'market-events', 'prod:events.v2'])(
+    'EVENTS_STREAM=%j: both apps resolve the same stream',
+    (value) => {
+      const streams = resolvedStreams({ EVENTS_STREAM: value });
+      expect(streams.processor).toBeDefined();
+      expect(streams.alerts).toBe(streams.processor);
+    },
+  );
 
   it('EVENTS_STREAM=off: no feed, and the alert engine refuses to evaluate without it (exit code 2)', () => {
-    expect(() => alertEngine.loadConfig({ EVENTS_STREAM: EVENTS_STREAM_OFF })).toThrow(expect.objectContaining({ name: 'ConfigError', variables: ['EVENTS_STREAM'] }));
+    expect(() => alertEngine.loadConfig({ EVENTS_STREAM: EVENTS_STREAM_OFF })).toThrow(
+      expect.objectContaining({ name: 'ConfigError', variables: ['EVENTS_STREAM'] }),
+    );
     expect(() => alertEngine.loadConfig({ EVENTS_STREAM: EVENTS_STREAM_OFF })).toThrow(ConfigError);
-    expect(resolvedStreams({ EVENTS_STREAM: EVENTS_STREAM_OFF, ALERT_EVAL_ENABLED: 'false' })).toEqual({ processor: undefined, alerts: undefined });
+    expect(resolvedStreams({ EVENTS_STREAM: EVENTS_STREAM_OFF, ALERT_EVAL_ENABLED: 'false' })).toEqual({
+      processor: undefined,
+      alerts: undefined,
+    });
   });
 
   describe('end to end on a stream that is not the default', () => {
@@ -68,19 +78,30 @@ describe('the events stream', () => {
       const created = await fetch(`${api.url}/v2/alerts`, {
         method: 'POST',
         headers: { 'x-api-key': key.key, 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'price_above', target: { tokenId: 'coingecko:ethereum' }, threshold: 3050, channels: [{ type: 'websocket' }] }),
+        body: JSON.stringify({
+          type: 'price_above',
+          target: { tokenId: 'coingecko:ethereum' },
+          threshold: 3050,
+          channels: [{ type: 'websocket' }],
+        }),
       });
       expect(created.status).toBe(201);
       await api.close();
 
       running.push(await alertEngine.start(alertEngine.loadConfig({ ...env, ALERT_EVAL_BLOCK_MS: '50' }), shared));
-      const processor = await eventProcessor.start(eventProcessor.loadConfig({ ...env, INGEST_TOKEN: TOKEN, POSTGRES_CHANGES: 'false' }), shared);
+      const processor = await eventProcessor.start(
+        eventProcessor.loadConfig({ ...env, INGEST_TOKEN: TOKEN, POSTGRES_CHANGES: 'false' }),
+        shared,
+      );
       running.push(processor);
       const alerts: string[] = [];
       await engine.subscribe(userAlertsChannel(owner), (event) => alerts.push(event.payload));
 
       const now = Date.now();
-      for (const [price, timestamp] of [[3000, now], [3100, now + 1_000]]) {
+      for (const [price, timestamp] of [
+        [3000, now],
+        [3100, now + 1_000],
+      ]) {
         const res = await fetch(`${processor.url}/v1/ingest`, {
           method: 'POST',
           headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },

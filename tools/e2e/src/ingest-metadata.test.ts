@@ -6,7 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing';
-import { loadConfig as loadProcessorConfig, start as startProcessor, type RunningEventProcessor } from '@defi-realtime/event-processor';
+import {
+  loadConfig as loadProcessorConfig,
+  start as startProcessor,
+  type RunningEventProcessor,
+} from '@defi-realtime/event-processor';
 import { loadConfig as loadQueryConfig, start as startQueryApi, type RunningQueryApi } from '@defi-realtime/query-api';
 import { createLogger } from '@defi-realtime/runtime';
 import { eventually } from '@defi-realtime/runtime/testing';
@@ -20,7 +24,11 @@ describe('ingested metadata answered by the query API', () => {
   let queryApi: RunningQueryApi | undefined;
 
   const ingest = async (body: unknown) => {
-    const res = await fetch(`${processor!.url}/v1/ingest`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${processor!.url}/v1/ingest`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(200);
     return res.json() as Promise<{ accepted: number }>;
   };
@@ -33,7 +41,10 @@ describe('ingested metadata answered by the query API', () => {
     database = await createTestDatabase('postgres');
     const env = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
     processor = await startProcessor(loadProcessorConfig({ ...env, INGEST_TOKEN: TOKEN }), { logger, db: database.db });
-    queryApi = await startQueryApi(loadQueryConfig({ ...env, ANONYMOUS_ACCESS: 'true', REFERENCE_REFRESH_MS: '0' }), { logger, db: database.db });
+    queryApi = await startQueryApi(loadQueryConfig({ ...env, ANONYMOUS_ACCESS: 'true', REFERENCE_REFRESH_MS: '0' }), {
+      logger,
+      db: database.db,
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -44,17 +55,27 @@ describe('ingested metadata answered by the query API', () => {
 
   it('answers /prices/current/<id> with the symbol and decimals sent with the price', async () => {
     const timestamp = Date.now();
-    expect(await ingest({ prices: [{ tokenId: 'coingecko:bq', symbol: 'BQ', decimals: 9, price: 1.25, timestamp }] })).toMatchObject({ accepted: 1 });
+    expect(
+      await ingest({ prices: [{ tokenId: 'coingecko:bq', symbol: 'BQ', decimals: 9, price: 1.25, timestamp }] }),
+    ).toMatchObject({ accepted: 1 });
     await eventually(async () =>
       expect(await get('/prices/current/coingecko:bq')).toEqual({
         status: 200,
-        body: { coins: { 'coingecko:bq': { price: 1.25, symbol: 'BQ', decimals: 9, timestamp: Math.floor(timestamp / 1000) } } },
+        body: {
+          coins: {
+            'coingecko:bq': { price: 1.25, symbol: 'BQ', decimals: 9, timestamp: Math.floor(timestamp / 1000) },
+          },
+        },
       }),
     );
   });
 
   it('answers /protocol/<slug> with the name sent with the TVL', async () => {
-    expect(await ingest({ tvl: [{ protocolId: 'bq-finance', name: 'BQ Finance', tvl: 5_000_000, timestamp: Date.now() }] })).toMatchObject({ accepted: 1 });
-    await eventually(async () => expect(await get('/protocol/bq-finance')).toMatchObject({ status: 200, body: { name: 'BQ Finance' } }));
+    expect(
+      await ingest({ tvl: [{ protocolId: 'bq-finance', name: 'BQ Finance', tvl: 5_000_000, timestamp: Date.now() }] }),
+    ).toMatchObject({ accepted: 1 });
+    await eventually(async () =>
+      expect(await get('/protocol/bq-finance')).toMatchObject({ status: 200, body: { name: 'BQ Finance' } }),
+    );
   });
 });

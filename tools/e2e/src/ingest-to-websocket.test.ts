@@ -9,7 +9,14 @@ import { createDatabase, type Database } from '@defi-realtime/db';
 import { databaseUrlForTests, requirePostgres } from '@defi-realtime/db/testing';
 import { createRedis } from '@defi-realtime/redis';
 import { cleanupPrefix, redisUrlForTests, requireRedis } from '@defi-realtime/redis/testing';
-import { closeAfterAll, eventually, sleep, spawnApp, START_TEST_TIMEOUT_MS, type AppProcess } from '@defi-realtime/runtime/testing';
+import {
+  closeAfterAll,
+  eventually,
+  sleep,
+  spawnApp,
+  START_TEST_TIMEOUT_MS,
+  type AppProcess,
+} from '@defi-realtime/runtime/testing';
 import WebSocket from 'ws';
 
 const TOKEN = `e2e-${randomBytes(12).toString('hex')}`;
@@ -40,7 +47,11 @@ describe('ingest -> event processor -> engine -> gateway -> WebSocket', () => {
     return subscriber;
   };
   const ingest = async (body: unknown) => {
-    const res = await fetch(`${processor.url}/v1/ingest`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${processor.url}/v1/ingest`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(200);
     return res.json() as Promise<{ accepted: number; events: number; duplicates: number }>;
   };
@@ -52,10 +63,21 @@ describe('ingest -> event processor -> engine -> gateway -> WebSocket', () => {
     const databaseUrl = databaseUrlForTests();
     await requirePostgres(databaseUrl);
     db = await createDatabase({ url: databaseUrl, schema: prefix });
-    const env = { REDIS_URL: redisUrl, REDIS_PREFIX: prefix, DATABASE_URL: `${databaseUrl}?options=${encodeURIComponent(`-c search_path=${prefix}`)}`, LOG_LEVEL: 'warn' };
+    const env = {
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      DATABASE_URL: `${databaseUrl}?options=${encodeURIComponent(`-c search_path=${prefix}`)}`,
+      LOG_LEVEL: 'warn',
+    };
     // The gateway migrates the (empty) schema first; the processor then finds it ready.
-    gateway = await started.add(spawnApp('gateway', { ...env, LOG_LEVEL: 'info', GATEWAY_WORKERS: '1', SEED_API_KEYS: `${apiKey}:pro` }), (app) => app.stop());
-    processor = await started.add(spawnApp('event-processor', { ...env, LOG_LEVEL: 'info', INGEST_TOKEN: TOKEN }), (app) => app.stop());
+    gateway = await started.add(
+      spawnApp('gateway', { ...env, LOG_LEVEL: 'info', GATEWAY_WORKERS: '1', SEED_API_KEYS: `${apiKey}:pro` }),
+      (app) => app.stop(),
+    );
+    processor = await started.add(
+      spawnApp('event-processor', { ...env, LOG_LEVEL: 'info', INGEST_TOKEN: TOKEN }),
+      (app) => app.stop(),
+    );
   }, 2 * START_TEST_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -73,12 +95,26 @@ describe('ingest -> event processor -> engine -> gateway -> WebSocket', () => {
     const eth = await subscribe('token:coingecko:ethereum');
     const bsc = await subscribe('chain:bsc:prices');
     const t = Date.now();
-    await ingest({ prices: [{ tokenId: 'coingecko:ethereum', symbol: 'ETH', chain: 'ethereum', price: 3000, timestamp: t }] });
-    expect(await ingest({ prices: [{ tokenId: 'coingecko:ethereum', symbol: 'ETH', chain: 'ethereum', price: 3100, timestamp: t + 1_000 }] })).toMatchObject({ events: 1 });
+    await ingest({
+      prices: [{ tokenId: 'coingecko:ethereum', symbol: 'ETH', chain: 'ethereum', price: 3000, timestamp: t }],
+    });
+    expect(
+      await ingest({
+        prices: [
+          { tokenId: 'coingecko:ethereum', symbol: 'ETH', chain: 'ethereum', price: 3100, timestamp: t + 1_000 },
+        ],
+      }),
+    ).toMatchObject({ events: 1 });
     const deadline = Date.now() + 5_000;
     while (updates(eth).length === 0 && Date.now() < deadline) await sleep(10);
     // A later price, published behind the first: once it is in, a second copy of the first would be too.
-    expect(await ingest({ prices: [{ tokenId: 'coingecko:ethereum', symbol: 'ETH', chain: 'ethereum', price: 3200, timestamp: t + 2_000 }] })).toMatchObject({ events: 1 });
+    expect(
+      await ingest({
+        prices: [
+          { tokenId: 'coingecko:ethereum', symbol: 'ETH', chain: 'ethereum', price: 3200, timestamp: t + 2_000 },
+        ],
+      }),
+    ).toMatchObject({ events: 1 });
     await eventually(() => expect(updates(eth).map((u) => u.data!.price)).toEqual([3100, 3200]));
     const data = updates(eth)[0]!.data!;
     expect(data).toMatchObject({ tokenId: 'coingecko:ethereum', price: 3100, previousPrice: 3000 });
@@ -93,8 +129,14 @@ describe('ingest -> event processor -> engine -> gateway -> WebSocket', () => {
     expect(await ingest({ prices: [record] })).toMatchObject({ events: 1, duplicates: 0 });
     expect(await ingest({ prices: [record] })).toMatchObject({ events: 0, duplicates: 1 });
     // A later price, published behind them: once it is in, a second copy of the record would be too.
-    expect(await ingest({ prices: [{ ...record, price: 3400, timestamp: record.timestamp + 1_000 }] })).toMatchObject({ events: 1 });
+    expect(await ingest({ prices: [{ ...record, price: 3400, timestamp: record.timestamp + 1_000 }] })).toMatchObject({
+      events: 1,
+    });
     await eventually(() => expect(updates(eth).at(-1)?.data?.price).toBe(3400));
-    expect(updates(eth).slice(before).map((u) => u.data!.price)).toEqual([3300, 3400]);
+    expect(
+      updates(eth)
+        .slice(before)
+        .map((u) => u.data!.price),
+    ).toEqual([3300, 3400]);
   });
 });

@@ -29,25 +29,43 @@ function freePort(): Promise<number> {
 }
 
 describe('npm start', () => {
-  it('stops with exit code 2 naming a bad variable of its own', async () => {
-    const result = await npmStart({ GATEWAY_PORT: 'eighty' });
-    expect(result.status).toBe(2);
-    expect(result.stderr).toContain('Invalid configuration for npm start');
-    expect(result.stderr).toMatch(/GATEWAY_PORT: expected a port number/);
-  }, START_TEST_TIMEOUT_MS);
+  it(
+    'stops with exit code 2 naming a bad variable of its own',
+    async () => {
+      const result = await npmStart({ GATEWAY_PORT: 'eighty' });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain('Invalid configuration for npm start');
+      expect(result.stderr).toMatch(/GATEWAY_PORT: expected a port number/);
+    },
+    START_TEST_TIMEOUT_MS,
+  );
 
-  it("stops with exit code 2 naming an app's conflicting variables, before opening anything", async () => {
-    const result = await npmStart({ EVENTS_STREAM: 'off' });
-    expect(result.status).toBe(2);
-    expect(result.stderr).toContain('Invalid configuration for alert-engine');
-    expect(result.stderr).toMatch(/EVENTS_STREAM: off leaves rule evaluation without events/);
-  }, START_TEST_TIMEOUT_MS);
+  it(
+    "stops with exit code 2 naming an app's conflicting variables, before opening anything",
+    async () => {
+      const result = await npmStart({ EVENTS_STREAM: 'off' });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain('Invalid configuration for alert-engine');
+      expect(result.stderr).toMatch(/EVENTS_STREAM: off leaves rule evaluation without events/);
+    },
+    START_TEST_TIMEOUT_MS,
+  );
 
   it('on other ports, prints every app and commands that reach its gateway, and stops on Ctrl-C', async () => {
-    const ports = { GATEWAY_PORT: await freePort(), QUERY_API_PORT: await freePort(), ALERT_ENGINE_PORT: await freePort(), EVENT_PROCESSOR_PORT: await freePort() };
+    const ports = {
+      GATEWAY_PORT: await freePort(),
+      QUERY_API_PORT: await freePort(),
+      ALERT_ENGINE_PORT: await freePort(),
+      EVENT_PROCESSOR_PORT: await freePort(),
+    };
     const child = spawn(process.execPath, ['--import', 'tsx', START], {
       cwd: ROOT,
-      env: { ...process.env, ...EMBEDDED, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), SIMULATOR_BACKFILL_HOURS: '0' },
+      env: {
+        ...process.env,
+        ...EMBEDDED,
+        ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+        SIMULATOR_BACKFILL_HOURS: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -43,7 +43,10 @@ export async function projectGraph(): Promise<GraphProject[]> {
     const file = join(dir, 'graph.json');
     await nx(['graph', `--file=${file}`]);
     const { graph } = JSON.parse(await readFile(file, 'utf8')) as {
-      graph: { nodes: Record<string, { data: { root: string; tags?: string[] } }>; dependencies: Record<string, Array<{ target: string }>> };
+      graph: {
+        nodes: Record<string, { data: { root: string; tags?: string[] } }>;
+        dependencies: Record<string, Array<{ target: string }>>;
+      };
     };
     return Object.entries(graph.nodes).map(([name, node]) => ({
       name,

@@ -45,9 +45,13 @@ describe('the Nx project graph', () => {
 
     const missing: string[] = [];
     for (const [app, byProject] of starters) {
-      const changed = existsSync(join(ROOT, app.root, 'src/start.ts')) ? `${app.root}/src/start.ts` : `${app.root}/src/main.ts`;
+      const changed = existsSync(join(ROOT, app.root, 'src/start.ts'))
+        ? `${app.root}/src/start.ts`
+        : `${app.root}/src/main.ts`;
       const affected = await affectedBy(changed);
-      const { name: pkg } = JSON.parse(await readFile(join(ROOT, app.root, 'package.json'), 'utf8')) as { name: string };
+      const { name: pkg } = JSON.parse(await readFile(join(ROOT, app.root, 'package.json'), 'utf8')) as {
+        name: string;
+      };
       for (const [project, files] of byProject) {
         if (!affected.includes(project)) {
           missing.push(
@@ -64,7 +68,9 @@ describe('the Nx project graph', () => {
     const browser = new Set(projects.filter((p) => p.tags.includes('scope:browser')).map((p) => p.name));
     // DESIGN: the SDK runs in browsers and depends on nothing server-side; the protocol on nothing.
     expect([...browser]).toEqual(expect.arrayContaining(['client', 'protocol']));
-    const serverSide = projects.filter((p) => browser.has(p.name)).flatMap((p) => p.dependsOn.filter((d) => !browser.has(d)).map((d) => `${p.name} -> ${d}`));
+    const serverSide = projects
+      .filter((p) => browser.has(p.name))
+      .flatMap((p) => p.dependsOn.filter((d) => !browser.has(d)).map((d) => `${p.name} -> ${d}`));
     expect(serverSide).toEqual([]);
   });
 });

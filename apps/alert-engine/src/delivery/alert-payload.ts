@@ -29,7 +29,8 @@ export interface AlertPayload {
 
 /** The payload of a notification, for a rule owned by `owner` (the rule is what routes it). */
 export function alertPayload(notification: Notification, owner: string): AlertPayload {
-  const message = notification.message.slice(0, MAX_MESSAGE_LENGTH) || `${notification.type} crossed ${notification.threshold}`;
+  const message =
+    notification.message.slice(0, MAX_MESSAGE_LENGTH) || `${notification.type} crossed ${notification.threshold}`;
   return {
     alertId: notification.id,
     ruleId: notification.ruleId,
@@ -48,7 +49,13 @@ export function alertPayload(notification: Notification, owner: string): AlertPa
 
 /** The `alert` event envelope published to the owner's alerts channel (libs/protocol AlertEventSchema). */
 export function alertEnvelope(payload: AlertPayload): AlertEvent & { data: AlertPayload } {
-  return { eventId: payload.alertId, type: 'alert', source: 'alert-engine', timestamp: payload.timestamp, data: payload };
+  return {
+    eventId: payload.alertId,
+    type: 'alert',
+    source: 'alert-engine',
+    timestamp: payload.timestamp,
+    data: payload,
+  };
 }
 
 /** The Standard Webhooks body: `{type: 'alert.fired' | 'alert.test', timestamp: ISO, data}`. */

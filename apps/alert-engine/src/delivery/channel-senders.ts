@@ -50,16 +50,29 @@ export class ChannelSenders {
     // The secret as the rule has it now: a rotated secret signs the retries too.
     const channel = delivery.ruleChannels.find((c) => c.type === 'webhook' && c.url === delivery.target);
     if (!channel || channel.type !== 'webhook') return channelRemoved(delivery);
-    return this.webhook.send({ id: delivery.id, url: delivery.target, secret: channel.secret, body: webhookBody(delivery.payload) });
+    return this.webhook.send({
+      id: delivery.id,
+      url: delivery.target,
+      secret: channel.secret,
+      body: webhookBody(delivery.payload),
+    });
   }
 
   async #email(delivery: ClaimedDelivery): Promise<AttemptOutcome> {
     if (!this.email) return { kind: 'permanent', error: NO_EMAIL_TRANSPORT };
-    if (!delivery.ruleChannels.some((c) => c.type === 'email' && c.to === delivery.target)) return channelRemoved(delivery);
-    return this.email.send({ to: delivery.target, content: renderAlertEmail(delivery.payload), deliveryId: delivery.id });
+    if (!delivery.ruleChannels.some((c) => c.type === 'email' && c.to === delivery.target))
+      return channelRemoved(delivery);
+    return this.email.send({
+      to: delivery.target,
+      content: renderAlertEmail(delivery.payload),
+      deliveryId: delivery.id,
+    });
   }
 }
 
 function channelRemoved(delivery: ClaimedDelivery): AttemptOutcome {
-  return { kind: 'permanent', error: `not sent: ${delivery.channel} ${delivery.target} is no longer a channel of rule ${delivery.ruleId}` };
+  return {
+    kind: 'permanent',
+    error: `not sent: ${delivery.channel} ${delivery.target} is no longer a channel of rule ${delivery.ruleId}`,
+  };
 }

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { parseEnv } from '@defi-realtime/runtime';
-import { DELIVERY_DEFAULTS, checkDeliveryEnv, deliveryEnvShape, deliveryOptionsFromEnv, resolveDeliveryOptions } from './config';
+import {
+  DELIVERY_DEFAULTS,
+  checkDeliveryEnv,
+  deliveryEnvShape,
+  deliveryOptionsFromEnv,
+  resolveDeliveryOptions,
+} from './config';
 
 const schema = z.object(deliveryEnvShape).superRefine(checkDeliveryEnv);
 const parse = (env: NodeJS.ProcessEnv) => parseEnv('alert-engine', schema, env);
@@ -10,7 +16,12 @@ describe('delivery environment', () => {
     const env = parse({});
     expect(env).toMatchObject({ WEBHOOK_ALLOW_PRIVATE: false, WEBHOOK_TIMEOUT_MS: 10_000, EMAIL_TRANSPORT: 'smtp' });
     expect(env.WEBHOOK_RETRY_SCHEDULE).toEqual([...DELIVERY_DEFAULTS.retrySchedule]);
-    expect(deliveryOptionsFromEnv(env)).toEqual({ allowPrivate: false, timeoutMs: 10_000, retrySchedule: env.WEBHOOK_RETRY_SCHEDULE, email: undefined });
+    expect(deliveryOptionsFromEnv(env)).toEqual({
+      allowPrivate: false,
+      timeoutMs: 10_000,
+      retrySchedule: env.WEBHOOK_RETRY_SCHEDULE,
+      email: undefined,
+    });
   });
 
   it('reads every variable', () => {
@@ -43,14 +54,24 @@ describe('delivery environment', () => {
   });
 
   it('an incomplete email setup stops start-up naming the missing variable', () => {
-    expect(() => parse({ SMTP_URL: 'smtp://mail.example.com' })).toThrow(expect.objectContaining({ name: 'ConfigError', variables: ['EMAIL_FROM'] }));
+    expect(() => parse({ SMTP_URL: 'smtp://mail.example.com' })).toThrow(
+      expect.objectContaining({ name: 'ConfigError', variables: ['EMAIL_FROM'] }),
+    );
     expect(() => parse({ SMTP_URL: 'smtp://mail.example.com' })).toThrow('EMAIL_FROM: required when SMTP_URL is set');
-    expect(() => parse({ EMAIL_TRANSPORT: 'ses', EMAIL_FROM: 'a@example.com' })).toThrow('AWS_REGION: required when EMAIL_TRANSPORT=ses');
+    expect(() => parse({ EMAIL_TRANSPORT: 'ses', EMAIL_FROM: 'a@example.com' })).toThrow(
+      'AWS_REGION: required when EMAIL_TRANSPORT=ses',
+    );
   });
 
   it('a webhook timeout the delivery lease cannot cover stops start-up', () => {
-    expect(() => parse({ WEBHOOK_TIMEOUT_MS: String(DELIVERY_DEFAULTS.leaseMs) })).toThrow(/WEBHOOK_TIMEOUT_MS: expected less than 60000 ms/);
-    expect(resolveDeliveryOptions(deliveryOptionsFromEnv(parse({ WEBHOOK_TIMEOUT_MS: String(DELIVERY_DEFAULTS.leaseMs - 1) }))).timeoutMs).toBe(59_999);
+    expect(() => parse({ WEBHOOK_TIMEOUT_MS: String(DELIVERY_DEFAULTS.leaseMs) })).toThrow(
+      /WEBHOOK_TIMEOUT_MS: expected less than 60000 ms/,
+    );
+    expect(
+      resolveDeliveryOptions(
+        deliveryOptionsFromEnv(parse({ WEBHOOK_TIMEOUT_MS: String(DELIVERY_DEFAULTS.leaseMs - 1) })),
+      ).timeoutMs,
+    ).toBe(59_999);
   });
 });
 

@@ -32,7 +32,10 @@ export const deliveryEnvShape = {
     .number({ error: 'expected milliseconds' })
     .int('expected whole milliseconds')
     .min(100, 'expected at least 100 ms')
-    .max(MAX_TIMEOUT_MS, `expected less than ${DELIVERY_DEFAULTS.leaseMs} ms (the delivery lease: a slower request would be sent twice)`)
+    .max(
+      MAX_TIMEOUT_MS,
+      `expected less than ${DELIVERY_DEFAULTS.leaseMs} ms (the delivery lease: a slower request would be sent twice)`,
+    )
     .default(DELIVERY_DEFAULTS.timeoutMs),
   /** Delay before each attempt (webhook and email), comma-separated: `0,5s,5m,30m,2h,5h,10h,24h`. */
   WEBHOOK_RETRY_SCHEDULE: z
@@ -47,13 +50,19 @@ export const deliveryEnvShape = {
       }
     }),
   /** `smtp://user:pass@host:port` (or smtps://). Unset with EMAIL_TRANSPORT=smtp: email deliveries fail as dead. */
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
+    .optional(),
   /** `smtp` (SMTP_URL) or `ses` (Amazon SES v2 in AWS_REGION, credentials from the usual AWS chain). */
   EMAIL_TRANSPORT: z.enum(['smtp', 'ses'], { error: 'expected smtp or ses' }).default('smtp'),
   /** The From of alert emails, e.g. `Alerts <alerts@example.com>`; required when a transport is configured. */
   EMAIL_FROM: z.string().min(3).optional(),
   /** The AWS region of SES (EMAIL_TRANSPORT=ses). */
-  AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like eu-west-1').optional(),
+  AWS_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like eu-west-1')
+    .optional(),
 };
 
 /** The parsed delivery variables. */
@@ -61,8 +70,7 @@ export type DeliveryEnv = z.output<z.ZodObject<typeof deliveryEnvShape>>;
 
 /** How email leaves the system. */
 export type EmailTransportOptions =
-  | { kind: 'smtp'; url: string; from: string }
-  | { kind: 'ses'; region: string; from: string };
+  { kind: 'smtp'; url: string; from: string } | { kind: 'ses'; region: string; from: string };
 
 /** What startDelivery is configured with (env-derived values plus knobs for tests and operations). */
 export interface DeliveryOptions {
@@ -103,12 +111,17 @@ export type ResolvedDeliveryOptions = Required<Omit<DeliveryOptions, 'email' | '
 /** Fill in the defaults and refuse invalid combinations at once (TypeError naming the option). */
 export function resolveDeliveryOptions(options: DeliveryOptions = {}): ResolvedDeliveryOptions {
   const resolved = { ...DELIVERY_DEFAULTS, ...withoutUndefined(options) } as ResolvedDeliveryOptions;
-  if (resolved.retrySchedule.length === 0) throw new TypeError('retrySchedule must have at least one entry (the first attempt)');
+  if (resolved.retrySchedule.length === 0)
+    throw new TypeError('retrySchedule must have at least one entry (the first attempt)');
   if (resolved.retrySchedule.some((ms) => !Number.isFinite(ms) || ms < 0)) {
-    throw new TypeError(`retrySchedule must be non-negative milliseconds; got ${JSON.stringify(resolved.retrySchedule)}`);
+    throw new TypeError(
+      `retrySchedule must be non-negative milliseconds; got ${JSON.stringify(resolved.retrySchedule)}`,
+    );
   }
   if (resolved.leaseMs <= resolved.timeoutMs) {
-    throw new TypeError(`leaseMs (${resolved.leaseMs}) must exceed timeoutMs (${resolved.timeoutMs}): otherwise a slow delivery is claimed and sent twice`);
+    throw new TypeError(
+      `leaseMs (${resolved.leaseMs}) must exceed timeoutMs (${resolved.timeoutMs}): otherwise a slow delivery is claimed and sent twice`,
+    );
   }
   for (const name of ['pollIntervalMs', 'maxInFlight', 'batchSize', 'claimIdleMs', 'maxOutboxDeliveries'] as const) {
     if (!(resolved[name] > 0)) throw new TypeError(`${name} must be positive; got ${resolved[name]}`);
@@ -123,11 +136,20 @@ export function resolveDeliveryOptions(options: DeliveryOptions = {}): ResolvedD
  */
 export function checkDeliveryEnv(env: DeliveryEnv, ctx: z.RefinementCtx): void {
   if (env.EMAIL_TRANSPORT === 'ses' && env.AWS_REGION === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['AWS_REGION'], message: 'required when EMAIL_TRANSPORT=ses (e.g. AWS_REGION=eu-west-1)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['AWS_REGION'],
+      message: 'required when EMAIL_TRANSPORT=ses (e.g. AWS_REGION=eu-west-1)',
+    });
   }
-  const transport = env.EMAIL_TRANSPORT === 'ses' ? 'EMAIL_TRANSPORT=ses' : env.SMTP_URL !== undefined ? 'SMTP_URL is set' : undefined;
+  const transport =
+    env.EMAIL_TRANSPORT === 'ses' ? 'EMAIL_TRANSPORT=ses' : env.SMTP_URL !== undefined ? 'SMTP_URL is set' : undefined;
   if (transport !== undefined && env.EMAIL_FROM === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['EMAIL_FROM'], message: `required when ${transport} (e.g. EMAIL_FROM="Alerts <alerts@example.com>")` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['EMAIL_FROM'],
+      message: `required when ${transport} (e.g. EMAIL_FROM="Alerts <alerts@example.com>")`,
+    });
   }
 }
 
@@ -144,7 +166,8 @@ export function deliveryOptionsFromEnv(env: DeliveryEnv): DeliveryOptions {
 // checkDeliveryEnv reported what is missing at parse time; these throws guard callers that skipped it.
 function emailFromEnv(env: DeliveryEnv): EmailTransportOptions | undefined {
   if (env.EMAIL_TRANSPORT === 'ses') {
-    if (env.AWS_REGION === undefined) throw new TypeError('AWS_REGION is required when EMAIL_TRANSPORT=ses (e.g. AWS_REGION=eu-west-1)');
+    if (env.AWS_REGION === undefined)
+      throw new TypeError('AWS_REGION is required when EMAIL_TRANSPORT=ses (e.g. AWS_REGION=eu-west-1)');
     return { kind: 'ses', region: env.AWS_REGION, from: requireFrom(env, 'EMAIL_TRANSPORT=ses') };
   }
   if (env.SMTP_URL === undefined) return undefined;
@@ -152,7 +175,8 @@ function emailFromEnv(env: DeliveryEnv): EmailTransportOptions | undefined {
 }
 
 function requireFrom(env: DeliveryEnv, because: string): string {
-  if (env.EMAIL_FROM === undefined) throw new TypeError(`EMAIL_FROM is required when ${because} (e.g. EMAIL_FROM="Alerts <alerts@example.com>")`);
+  if (env.EMAIL_FROM === undefined)
+    throw new TypeError(`EMAIL_FROM is required when ${because} (e.g. EMAIL_FROM="Alerts <alerts@example.com>")`);
   return env.EMAIL_FROM;
 }
 

@@ -54,7 +54,11 @@ const COLUMNS =
   'seq, id, alert_event_id, rule_id, channel, target, status, attempts, next_attempt_at, last_attempt_at, last_status_code, last_error, delivered_at, replayed_at, created_at, updated_at';
 
 /** A page of the owner's deliveries, newest first; `lastSeq` is set when more follow. */
-export async function listDeliveries(db: Queryable, owner: string, query: ListDeliveriesQuery): Promise<{ deliveries: DeliveryView[]; lastSeq: string | null }> {
+export async function listDeliveries(
+  db: Queryable,
+  owner: string,
+  query: ListDeliveriesQuery,
+): Promise<{ deliveries: DeliveryView[]; lastSeq: string | null }> {
   const params: unknown[] = [owner];
   const where = ['owner = $1'];
   const add = (sql: string, value: unknown): void => {
@@ -76,7 +80,10 @@ export async function listDeliveries(db: Queryable, owner: string, query: ListDe
 
 /** One of the owner's deliveries, or null (another owner's is null too). */
 export async function getDelivery(db: Queryable, owner: string, id: string): Promise<DeliveryView | null> {
-  const { rows } = await db.query<DeliveryRow>(`SELECT ${COLUMNS} FROM alert_deliveries WHERE id = $1 AND owner = $2`, [id, owner]);
+  const { rows } = await db.query<DeliveryRow>(`SELECT ${COLUMNS} FROM alert_deliveries WHERE id = $1 AND owner = $2`, [
+    id,
+    owner,
+  ]);
   return rows[0] ? toView(rows[0]) : null;
 }
 

@@ -74,7 +74,16 @@ export class DeliveryStore {
         const inserted = await tx.query(
           `INSERT INTO alert_events (id, rule_id, owner, fired_at, value, threshold, message, payload)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
-          [notification.id, rule.id, rule.owner, new Date(notification.firedAt), payload.value, payload.threshold, payload.message, payload],
+          [
+            notification.id,
+            rule.id,
+            rule.owner,
+            new Date(notification.firedAt),
+            payload.value,
+            payload.threshold,
+            payload.message,
+            payload,
+          ],
         );
         await tx.query(
           `INSERT INTO alert_deliveries (alert_event_id, rule_id, owner, channel, target, next_attempt_at)
@@ -96,7 +105,11 @@ export class DeliveryStore {
    * Claim up to `limit` due deliveries (of the given alert events only, when given), oldest
    * due first: each one's attempts + 1 and next_attempt_at moved `leaseMs` ahead.
    */
-  async claimDue(options: { limit: number; leaseMs: number; alertEventIds?: readonly string[] }): Promise<ClaimedDelivery[]> {
+  async claimDue(options: {
+    limit: number;
+    leaseMs: number;
+    alertEventIds?: readonly string[];
+  }): Promise<ClaimedDelivery[]> {
     if (options.limit <= 0) return [];
     const byEvent = options.alertEventIds !== undefined;
     const { rows } = await this.db.query<ClaimedRow>(
@@ -156,7 +169,12 @@ export class DeliveryStore {
       await tx.query(
         `UPDATE alert_deliveries SET status = 'gone', next_attempt_at = NULL, last_error = $3, updated_at = now()
          WHERE rule_id = $1 AND channel = 'webhook' AND target = $2 AND status IN ('pending', 'retrying') AND id <> $4`,
-        [delivery.ruleId, delivery.target, `not sent: the endpoint answered 410 Gone to delivery ${delivery.id}`, delivery.id],
+        [
+          delivery.ruleId,
+          delivery.target,
+          `not sent: the endpoint answered 410 Gone to delivery ${delivery.id}`,
+          delivery.id,
+        ],
       );
       return rowCount > 0;
     });
@@ -164,7 +182,9 @@ export class DeliveryStore {
 
   /** How many deliveries are dead (the dead-letter list, over all owners). */
   async countDead(): Promise<number> {
-    const { rows } = await this.db.query<{ n: number }>("SELECT count(*)::int AS n FROM alert_deliveries WHERE status = 'dead'");
+    const { rows } = await this.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM alert_deliveries WHERE status = 'dead'",
+    );
     return rows[0]?.n ?? 0;
   }
 }

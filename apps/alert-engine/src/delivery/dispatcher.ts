@@ -76,7 +76,13 @@ export class DeliveryDispatcher {
   async #attempt(delivery: ClaimedDelivery): Promise<void> {
     const { senders, metrics, logger } = this.options;
     const outcome = await senders.attempt(delivery);
-    const log = { deliveryId: delivery.id, alertId: delivery.alertEventId, channel: delivery.channel, target: delivery.target, attempts: delivery.attempts };
+    const log = {
+      deliveryId: delivery.id,
+      alertId: delivery.alertEventId,
+      channel: delivery.channel,
+      target: delivery.target,
+      attempts: delivery.attempts,
+    };
     try {
       const recorded = await this.#record(delivery, outcome);
       if (!recorded.kept) {
@@ -85,10 +91,14 @@ export class DeliveryDispatcher {
       }
       metrics.deliveries.inc({ channel: delivery.channel, outcome: recorded.metric });
       if (recorded.metric === 'succeeded') {
-        if (delivery.replayedAt === null) metrics.latency.observe({ channel: delivery.channel }, (Date.now() - delivery.firedAt.getTime()) / 1000);
+        if (delivery.replayedAt === null)
+          metrics.latency.observe({ channel: delivery.channel }, (Date.now() - delivery.firedAt.getTime()) / 1000);
         logger.debug(log, 'alert delivered');
       } else if (recorded.metric === 'retrying') {
-        logger.info({ ...log, error: errorOf(outcome), delayMs: recorded.delayMs }, 'delivery attempt failed; will retry');
+        logger.info(
+          { ...log, error: errorOf(outcome), delayMs: recorded.delayMs },
+          'delivery attempt failed; will retry',
+        );
       } else {
         logger.warn({ ...log, status: recorded.metric, error: errorOf(outcome) }, 'delivery ended without success');
       }
@@ -98,7 +108,10 @@ export class DeliveryDispatcher {
     }
   }
 
-  async #record(delivery: ClaimedDelivery, outcome: AttemptOutcome): Promise<{ kept: boolean; metric: AttemptMetricOutcome; delayMs?: number }> {
+  async #record(
+    delivery: ClaimedDelivery,
+    outcome: AttemptOutcome,
+  ): Promise<{ kept: boolean; metric: AttemptMetricOutcome; delayMs?: number }> {
     const { store } = this.options;
     if (outcome.kind === 'gone') {
       return { kept: await store.markGone(delivery, outcome.statusCode, outcome.error), metric: 'gone' };
@@ -111,7 +124,10 @@ export class DeliveryDispatcher {
 }
 
 /** The row update for an outcome, given the delay before the next attempt (undefined: schedule exhausted). */
-function attemptResult(outcome: Exclude<AttemptOutcome, { kind: 'gone' }>, nextDelayMs: number | undefined): AttemptResult {
+function attemptResult(
+  outcome: Exclude<AttemptOutcome, { kind: 'gone' }>,
+  nextDelayMs: number | undefined,
+): AttemptResult {
   const statusCode = outcome.statusCode === undefined ? {} : { statusCode: outcome.statusCode };
   switch (outcome.kind) {
     case 'succeeded':
@@ -119,7 +135,8 @@ function attemptResult(outcome: Exclude<AttemptOutcome, { kind: 'gone' }>, nextD
     case 'permanent':
       return { status: 'dead', error: outcome.error, ...statusCode };
     case 'retry':
-      if (nextDelayMs === undefined) return { status: 'dead', error: `retries exhausted; last error: ${outcome.error}`, ...statusCode };
+      if (nextDelayMs === undefined)
+        return { status: 'dead', error: `retries exhausted; last error: ${outcome.error}`, ...statusCode };
       return { status: 'retrying', delayMs: nextDelayMs, error: outcome.error, ...statusCode };
   }
 }

@@ -30,7 +30,8 @@ beforeAll(async () => {
       return callback(new Error('invalid credentials'));
     },
     onRcptTo(address, _session, callback) {
-      if (refused.has(address.address)) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
+      if (refused.has(address.address))
+        return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
       return callback();
     },
     onData(stream, session, callback) {
@@ -69,7 +70,9 @@ function mimeParts(raw: string): Array<{ type: string; body: string }> {
       const type = /content-type:\s*([^;\r\n]+)/i.exec(head)?.[1]?.trim() ?? '';
       const qp = /content-transfer-encoding:\s*quoted-printable/i.test(head);
       const decoded = qp
-        ? body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+        ? body
+            .replace(/=\r?\n/g, '')
+            .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
         : body;
       return { type, body: Buffer.from(decoded, 'latin1').toString('utf8').trim() };
     });
@@ -85,7 +88,9 @@ describe('email delivery through a real SMTP server', () => {
       await h.append(n, n);
       await eventually(async () => expect((await deliveriesOf(tdb.db, ruleId))[0]?.status).toBe('succeeded'));
       // The second copy handled, and the delivery final: a second message, if any, was sent by now.
-      await eventually(async () => expect(await metricValue(h.registry, 'alert_outbox_entries_total', { outcome: 'duplicate' })).toBe(1));
+      await eventually(async () =>
+        expect(await metricValue(h.registry, 'alert_outbox_entries_total', { outcome: 'duplicate' })).toBe(1),
+      );
       const sent = mails.filter((m) => m.to.includes('erin@example.com'));
       expect(sent).toHaveLength(1);
       const [mail] = sent;
@@ -111,7 +116,10 @@ describe('email delivery through a real SMTP server', () => {
     try {
       await withSmtp.append(notification(ruleId, owner));
       await eventually(async () => expect((await deliveriesOf(tdb.db, ruleId))[0]?.status).toBe('dead'));
-      expect((await deliveriesOf(tdb.db, ruleId))[0]).toMatchObject({ attempts: 1, last_error: expect.stringContaining('550') });
+      expect((await deliveriesOf(tdb.db, ruleId))[0]).toMatchObject({
+        attempts: 1,
+        last_error: expect.stringContaining('550'),
+      });
     } finally {
       await withSmtp.close();
     }
@@ -121,7 +129,9 @@ describe('email delivery through a real SMTP server', () => {
     try {
       await without.append(notification(other, owner));
       await eventually(async () => expect((await deliveriesOf(tdb.db, other))[0]?.status).toBe('dead'));
-      expect((await deliveriesOf(tdb.db, other))[0]?.last_error).toMatch(/^no email transport configured: set SMTP_URL/);
+      expect((await deliveriesOf(tdb.db, other))[0]?.last_error).toMatch(
+        /^no email transport configured: set SMTP_URL/,
+      );
     } finally {
       await without.close();
     }
@@ -130,11 +140,17 @@ describe('email delivery through a real SMTP server', () => {
   it('an unreachable SMTP server is retried on the schedule, then dead', async () => {
     const owner = newOwner('gus');
     const ruleId = await insertRule(tdb.db, owner, [{ type: 'email', to: 'gus@example.com' }]);
-    const h = await startHarness(tdb.db, { retrySchedule: [0, 50], email: { kind: 'smtp', url: 'smtp://127.0.0.1:1', from: 'alerts@defi.test' } });
+    const h = await startHarness(tdb.db, {
+      retrySchedule: [0, 50],
+      email: { kind: 'smtp', url: 'smtp://127.0.0.1:1', from: 'alerts@defi.test' },
+    });
     try {
       await h.append(notification(ruleId, owner));
       await eventually(async () => expect((await deliveriesOf(tdb.db, ruleId))[0]?.status).toBe('dead'));
-      expect((await deliveriesOf(tdb.db, ruleId))[0]).toMatchObject({ attempts: 2, last_error: expect.stringMatching(/^retries exhausted; last error: .*ECONNREFUSED/) });
+      expect((await deliveriesOf(tdb.db, ruleId))[0]).toMatchObject({
+        attempts: 2,
+        last_error: expect.stringMatching(/^retries exhausted; last error: .*ECONNREFUSED/),
+      });
     } finally {
       await h.close();
     }

@@ -3,7 +3,13 @@ export { startDelivery } from './start-delivery';
 export type { Delivery, DeliveryDeps } from './start-delivery';
 export { deliveryRoutes } from './routes';
 export type { DeliveryRoutesOptions } from './routes';
-export { checkDeliveryEnv, deliveryEnvShape, deliveryOptionsFromEnv, resolveDeliveryOptions, DELIVERY_DEFAULTS } from './config';
+export {
+  checkDeliveryEnv,
+  deliveryEnvShape,
+  deliveryOptionsFromEnv,
+  resolveDeliveryOptions,
+  DELIVERY_DEFAULTS,
+} from './config';
 export type { DeliveryEnv, DeliveryOptions, EmailTransportOptions, ResolvedDeliveryOptions } from './config';
 export { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule, nextRetryDelay } from './retry-schedule';
 export { DELIVERY_GROUP } from './outbox-consumer';

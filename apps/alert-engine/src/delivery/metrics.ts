@@ -7,7 +7,10 @@ const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 6
  * The delivery metrics. `alert_dead_letters` is a COUNT over the table, so a scrape reuses
  * the last count for `deadLetterRefreshMs` instead of querying each time.
  */
-export function createDeliveryMetrics(registry: Registry, deadLetters: { count(): Promise<number>; refreshMs: number }) {
+export function createDeliveryMetrics(
+  registry: Registry,
+  deadLetters: { count(): Promise<number>; refreshMs: number },
+) {
   let lastCount = 0;
   let countedAt = Number.NEGATIVE_INFINITY;
   return {

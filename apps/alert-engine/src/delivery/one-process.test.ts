@@ -37,12 +37,16 @@ it('delivers by webhook (with a retry) and WebSocket on PGlite, the memory queue
     const ruleId = await insertRule(tdb.db, owner, [{ type: 'websocket' }, { type: 'webhook', url: hook.url, secret }]);
     const n = notification(ruleId, owner);
     await queue.add(STREAMS.outbox, [JSON.stringify(n), JSON.stringify(n)]);
-    await eventually(async () => expect((await deliveriesOf(tdb.db, ruleId)).map((d) => [d.channel, d.status, d.attempts])).toEqual([
-      ['websocket', 'succeeded', 1],
-      ['webhook', 'succeeded', 2],
-    ]));
+    await eventually(async () =>
+      expect((await deliveriesOf(tdb.db, ruleId)).map((d) => [d.channel, d.status, d.attempts])).toEqual([
+        ['websocket', 'succeeded', 1],
+        ['webhook', 'succeeded', 2],
+      ]),
+    );
     // The second copy handled (counted as a duplicate) and both deliveries final: nothing more is sent.
-    await eventually(async () => expect(await metrics.getSingleMetricAsString('alert_outbox_entries_total')).toMatch(/outcome="duplicate"\} 1$/m));
+    await eventually(async () =>
+      expect(await metrics.getSingleMetricAsString('alert_outbox_entries_total')).toMatch(/outcome="duplicate"\} 1$/m),
+    );
     expect(received).toHaveLength(1);
     expect(hook.requests).toHaveLength(2);
     expect(hook.requests.every((r) => r.verified)).toBe(true);

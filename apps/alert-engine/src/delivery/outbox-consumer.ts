@@ -44,7 +44,10 @@ export function startOutboxConsumer(options: OutboxConsumerOptions): Consumer {
       const result = await store.recordNotification(notification, options.firstDelayMs);
       metrics.outbox.inc({ outcome: result });
       if (result === 'rule_deleted') {
-        logger.info({ entryId: entry.id, notificationId: notification.id, ruleId: notification.ruleId }, 'notification dropped: its rule was deleted');
+        logger.info(
+          { entryId: entry.id, notificationId: notification.id, ruleId: notification.ruleId },
+          'notification dropped: its rule was deleted',
+        );
         continue;
       }
       // A duplicate may still have deliveries due (the first run crashed before attempting them).
@@ -81,12 +84,18 @@ function parseNotification(entry: QueueEntry, logger: Logger): Notification | un
   try {
     json = JSON.parse(entry.payload);
   } catch (err) {
-    logger.warn({ entryId: entry.id, problem: (err as Error).message, payload: entry.payload.slice(0, 500) }, 'malformed outbox entry (not JSON); skipped');
+    logger.warn(
+      { entryId: entry.id, problem: (err as Error).message, payload: entry.payload.slice(0, 500) },
+      'malformed outbox entry (not JSON); skipped',
+    );
     return undefined;
   }
   const parsed = validate(NotificationSchema, json);
   if (!parsed.ok) {
-    logger.warn({ entryId: entry.id, problem: parsed.error.message, payload: entry.payload.slice(0, 500) }, 'malformed outbox entry (not a Notification); skipped');
+    logger.warn(
+      { entryId: entry.id, problem: parsed.error.message, payload: entry.payload.slice(0, 500) },
+      'malformed outbox entry (not a Notification); skipped',
+    );
     return undefined;
   }
   return parsed.value;

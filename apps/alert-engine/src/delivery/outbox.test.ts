@@ -26,7 +26,12 @@ describe('the outbox consumer', () => {
     await h.engine.subscribe(userAlertsChannel(owner), (e) => received.push(e.payload));
     try {
       const good = notification(ruleId, owner);
-      await h.append('{not json', JSON.stringify({ id: 'x', ruleId: 'not-a-uuid' }), notification(deleted, owner), good);
+      await h.append(
+        '{not json',
+        JSON.stringify({ id: 'x', ruleId: 'not-a-uuid' }),
+        notification(deleted, owner),
+        good,
+      );
 
       await eventually(() => expect(received).toHaveLength(1));
       expect(JSON.parse(received[0] ?? '{}').eventId).toBe(good.id);
@@ -34,7 +39,10 @@ describe('the outbox consumer', () => {
       expect(await metricValue(h.registry, 'alert_outbox_entries_total', { outcome: 'rule_deleted' })).toBe(1);
       expect(await metricValue(h.registry, 'alert_outbox_entries_total', { outcome: 'recorded' })).toBe(1);
       await eventually(async () => expect(await h.queue.pendingCount(STREAMS.outbox, DELIVERY_GROUP)).toBe(0));
-      const { rows } = await tdb.db.query<{ n: number }>('SELECT count(*)::int AS n FROM alert_events WHERE rule_id = $1', [deleted]);
+      const { rows } = await tdb.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM alert_events WHERE rule_id = $1',
+        [deleted],
+      );
       expect(rows[0]?.n).toBe(0);
     } finally {
       await h.close();
@@ -54,7 +62,11 @@ describe('the outbox consumer', () => {
     try {
       await h.append(n);
       await eventually(() => expect(received).toHaveLength(1));
-      await eventually(async () => expect(await deliveriesOf(tdb.db, ruleId)).toEqual([expect.objectContaining({ status: 'succeeded', attempts: 1 })]));
+      await eventually(async () =>
+        expect(await deliveriesOf(tdb.db, ruleId)).toEqual([
+          expect.objectContaining({ status: 'succeeded', attempts: 1 }),
+        ]),
+      );
       expect(await metricValue(h.registry, 'alert_outbox_entries_total', { outcome: 'duplicate' })).toBe(1);
     } finally {
       await h.close();
@@ -74,7 +86,11 @@ describe('the outbox consumer', () => {
     await h.engine.subscribe(userAlertsChannel(owner), (e) => received.push(e.payload));
     try {
       await eventually(() => expect(received).toHaveLength(1), 3_000);
-      await eventually(async () => expect(await deliveriesOf(tdb.db, ruleId)).toEqual([expect.objectContaining({ status: 'succeeded', attempts: 2 })]));
+      await eventually(async () =>
+        expect(await deliveriesOf(tdb.db, ruleId)).toEqual([
+          expect.objectContaining({ status: 'succeeded', attempts: 2 }),
+        ]),
+      );
       // The dead worker's late result is dropped: the row holds the newer claim's outcome.
       expect(await store.complete(lost as NonNullable<typeof lost>, { status: 'dead', error: 'late' })).toBe(false);
       expect((await deliveriesOf(tdb.db, ruleId))[0]?.status).toBe('succeeded');

@@ -14,7 +14,10 @@ export interface RetryLoop {
  * database hiccup) and those a crashed worker left when its lease ended. A pass that
  * filled every free slot is followed by another at once.
  */
-export function startRetryLoop(dispatcher: DeliveryDispatcher, options: { intervalMs: number; logger: Logger }): RetryLoop {
+export function startRetryLoop(
+  dispatcher: DeliveryDispatcher,
+  options: { intervalMs: number; logger: Logger },
+): RetryLoop {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;

@@ -2,11 +2,15 @@ import { DEFAULT_RETRY_SCHEDULE, nextRetryDelay, parseRetrySchedule } from './re
 
 describe('retry schedule', () => {
   it('parses the default: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 24 h', () => {
-    expect(parseRetrySchedule(DEFAULT_RETRY_SCHEDULE)).toEqual([0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 86_400_000]);
+    expect(parseRetrySchedule(DEFAULT_RETRY_SCHEDULE)).toEqual([
+      0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 86_400_000,
+    ]);
   });
 
   it('accepts ms, s, m, h, d, decimals and bare milliseconds', () => {
-    expect(parseRetrySchedule('0, 100ms,1.5s,2m,1h,1d,250')).toEqual([0, 100, 1_500, 120_000, 3_600_000, 86_400_000, 250]);
+    expect(parseRetrySchedule('0, 100ms,1.5s,2m,1h,1d,250')).toEqual([
+      0, 100, 1_500, 120_000, 3_600_000, 86_400_000, 250,
+    ]);
   });
 
   it.each([

@@ -42,7 +42,11 @@ export function parseRetrySchedule(text: string): number[] {
  * failed), with +-10 % jitter; `undefined` when the schedule is exhausted (the delivery
  * is dead).
  */
-export function nextRetryDelay(schedule: readonly number[], attempts: number, random: () => number = Math.random): number | undefined {
+export function nextRetryDelay(
+  schedule: readonly number[],
+  attempts: number,
+  random: () => number = Math.random,
+): number | undefined {
   const base = schedule[attempts];
   if (base === undefined) return undefined;
   return Math.round(base * (1 - RETRY_JITTER + 2 * RETRY_JITTER * random()));

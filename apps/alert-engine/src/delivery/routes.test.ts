@@ -4,7 +4,15 @@ import { Health, createApiApp, createLogger, type ApiApp } from '@defi-realtime/
 import { eventually } from '@defi-realtime/runtime/testing';
 import { registerAuth } from '../http/auth';
 import { deliveryRoutes } from './routes';
-import { deliveriesOf, insertRule, newOwner, newSecret, notification, startHarness, type DeliveryHarness } from './test-support/harness';
+import {
+  deliveriesOf,
+  insertRule,
+  newOwner,
+  newSecret,
+  notification,
+  startHarness,
+  type DeliveryHarness,
+} from './test-support/harness';
 import { startReceiver, type Receiver } from './test-support/receiver';
 
 let tdb: TestDatabase;
@@ -24,7 +32,11 @@ beforeAll(async () => {
   tdb = await createTestDatabase('postgres');
   hook = await startReceiver(secret, () => (receiverUp ? 200 : 500));
   h = await startHarness(tdb.db, { retrySchedule: [0, 50, 50] });
-  app = await createApiApp({ logger: createLogger('deliveries-api', 'silent'), health: new Health(), openapi: { title: 'alerts', version: '1' } });
+  app = await createApiApp({
+    logger: createLogger('deliveries-api', 'silent'),
+    health: new Health(),
+    openapi: { title: 'alerts', version: '1' },
+  });
   const keys = new ApiKeyStore(tdb.db);
   registerAuth(app, { authenticator: new Authenticator({ apiKeys: keys }) });
   await app.register(deliveryRoutes, { db: tdb.db, delivery: h.delivery });
@@ -42,14 +54,19 @@ afterAll(async () => {
 });
 
 const get = (url: string, key = ownerKey) => app.inject({ method: 'GET', url, headers: { 'x-api-key': key } });
-const replay = (id: string, key = ownerKey) => app.inject({ method: 'POST', url: `/v2/alerts/deliveries/${id}/replay`, headers: { 'x-api-key': key } });
+const replay = (id: string, key = ownerKey) =>
+  app.inject({ method: 'POST', url: `/v2/alerts/deliveries/${id}/replay`, headers: { 'x-api-key': key } });
 
 describe('GET /v2/alerts/deliveries and POST /v2/alerts/deliveries/:id/replay', () => {
   let deadId: string;
 
   it('lists a webhook that always failed in the dead-letter list (status=failed), for its owner only', async () => {
     await h.append(notification(ruleId, owner));
-    await eventually(async () => expect((await deliveriesOf(tdb.db, ruleId)).map((d) => d.status).sort()).toEqual(['dead', 'succeeded']), 5_000);
+    await eventually(
+      async () =>
+        expect((await deliveriesOf(tdb.db, ruleId)).map((d) => d.status).sort()).toEqual(['dead', 'succeeded']),
+      5_000,
+    );
     const res = await get('/v2/alerts/deliveries?status=failed');
     expect(res.statusCode).toBe(200);
     const body = res.json();
@@ -67,11 +84,21 @@ describe('GET /v2/alerts/deliveries and POST /v2/alerts/deliveries/:id/replay', 
       }),
     ]);
     deadId = body.deliveries[0].id;
-    expect((await get('/v2/alerts/deliveries?status=dead')).json().deliveries.map((d: { id: string }) => d.id)).toEqual([deadId]);
+    expect((await get('/v2/alerts/deliveries?status=dead')).json().deliveries.map((d: { id: string }) => d.id)).toEqual(
+      [deadId],
+    );
     expect((await get('/v2/alerts/deliveries?status=succeeded')).json().deliveries).toEqual([
-      expect.objectContaining({ channel: 'websocket', target: '', status: 'succeeded', deliveredAt: expect.any(String) }),
+      expect.objectContaining({
+        channel: 'websocket',
+        target: '',
+        status: 'succeeded',
+        deliveredAt: expect.any(String),
+      }),
     ]);
-    expect((await get('/v2/alerts/deliveries?status=failed', strangerKey)).json()).toEqual({ deliveries: [], nextCursor: null });
+    expect((await get('/v2/alerts/deliveries?status=failed', strangerKey)).json()).toEqual({
+      deliveries: [],
+      nextCursor: null,
+    });
     expect((await get('/v2/alerts/deliveries', strangerKey)).json().deliveries).toEqual([]);
   });
 
@@ -82,8 +109,16 @@ describe('GET /v2/alerts/deliveries and POST /v2/alerts/deliveries/:id/replay', 
     receiverUp = true;
     const res = await replay(deadId);
     expect(res.statusCode).toBe(202);
-    expect(res.json()).toMatchObject({ id: deadId, status: 'pending', attempts: 0, lastError: null, replayedAt: expect.any(String) });
-    await eventually(async () => expect((await deliveriesOf(tdb.db, ruleId)).find((d) => d.id === deadId)?.status).toBe('succeeded'));
+    expect(res.json()).toMatchObject({
+      id: deadId,
+      status: 'pending',
+      attempts: 0,
+      lastError: null,
+      replayedAt: expect.any(String),
+    });
+    await eventually(async () =>
+      expect((await deliveriesOf(tdb.db, ruleId)).find((d) => d.id === deadId)?.status).toBe('succeeded'),
+    );
     expect(hook.requests).toHaveLength(failedBefore + 1);
     const ids = new Set(hook.requests.map((r) => r.headers['webhook-id']));
     expect([...ids]).toEqual([deadId]);
@@ -157,6 +192,8 @@ describe('GET /v2/alerts/deliveries and POST /v2/alerts/deliveries/:id/replay', 
 
   it('appears in the OpenAPI document', async () => {
     const doc = (await app.inject('/openapi.json')).json();
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v2/alerts/deliveries', '/v2/alerts/deliveries/{id}/replay']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v2/alerts/deliveries', '/v2/alerts/deliveries/{id}/replay']),
+    );
   });
 });

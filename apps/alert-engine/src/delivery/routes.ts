@@ -24,7 +24,11 @@ const DeliveryViewSchema = z
     ruleId: z.uuid(),
     channel: z.enum(DELIVERY_CHANNELS),
     target: z.string().describe("The webhook URL, the email address, or '' for the WebSocket alerts channel."),
-    status: z.enum(DELIVERY_STATUSES).describe('pending | retrying | succeeded | dead (retries exhausted: the dead-letter list) | gone (410: webhook disabled)'),
+    status: z
+      .enum(DELIVERY_STATUSES)
+      .describe(
+        'pending | retrying | succeeded | dead (retries exhausted: the dead-letter list) | gone (410: webhook disabled)',
+      ),
     attempts: z.number().int().describe('Attempts since creation or the last replay.'),
     nextAttemptAt: z.string().nullable(),
     lastAttemptAt: z.string().nullable(),
@@ -109,7 +113,7 @@ export const deliveryRoutes: FastifyPluginAsync<DeliveryRoutesOptions> = async (
         summary: 'Deliver a dead, gone or succeeded delivery again',
         description:
           'Back to pending with attempts reset, delivered again on the retry schedule with the same id (webhooks: the same `webhook-id`). ' +
-          'A gone webhook is sent even though the endpoint stays disabled for new alerts (update the rule\'s channels to re-enable it).',
+          "A gone webhook is sent even though the endpoint stays disabled for new alerts (update the rule's channels to re-enable it).",
         tags,
         params: IdParamsSchema,
         response: { 202: DeliveryViewSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 404: ErrorBodySchema },

@@ -43,11 +43,15 @@ export async function startDelivery(deps: DeliveryDeps, options: DeliveryOptions
   const o = resolveDeliveryOptions(options);
   const logger = deps.logger.child({ part: 'delivery' });
   const store = new DeliveryStore(deps.db);
-  const metrics = createDeliveryMetrics(deps.metrics ?? new Registry(), { count: () => store.countDead(), refreshMs: o.deadLetterRefreshMs });
+  const metrics = createDeliveryMetrics(deps.metrics ?? new Registry(), {
+    count: () => store.countDead(),
+    refreshMs: o.deadLetterRefreshMs,
+  });
   const webhook = new WebhookSender({ allowPrivate: o.allowPrivate, timeoutMs: o.timeoutMs });
   const email = o.email ? await EmailSender.create(o.email, o.timeoutMs) : undefined;
   if (!email) logger.info('no email transport configured: email deliveries fail (set SMTP_URL or EMAIL_TRANSPORT=ses)');
-  if (o.allowPrivate) logger.warn('WEBHOOK_ALLOW_PRIVATE=true: webhooks may reach private, loopback and link-local addresses');
+  if (o.allowPrivate)
+    logger.warn('WEBHOOK_ALLOW_PRIVATE=true: webhooks may reach private, loopback and link-local addresses');
 
   const dispatcher = new DeliveryDispatcher({
     store,

@@ -1,7 +1,16 @@
 import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing';
 import { eventually, sleep } from '@defi-realtime/runtime/testing';
 import type { StoredChannel } from '../rules/stored-rule';
-import { deliveriesOf, insertRule, metricValue, newOwner, newSecret, notification, startHarness, type DeliveryHarness } from './test-support/harness';
+import {
+  deliveriesOf,
+  insertRule,
+  metricValue,
+  newOwner,
+  newSecret,
+  notification,
+  startHarness,
+  type DeliveryHarness,
+} from './test-support/harness';
 import { startReceiver, type Receiver } from './test-support/receiver';
 
 let tdb: TestDatabase;
@@ -30,7 +39,9 @@ async function receiver(secret: string, respond?: (n: number) => number): Promis
 }
 
 async function channelsOf(ruleId: string): Promise<StoredChannel[]> {
-  const { rows } = await tdb.db.query<{ channels: StoredChannel[] }>('SELECT channels FROM alert_rules WHERE id = $1', [ruleId]);
+  const { rows } = await tdb.db.query<{ channels: StoredChannel[] }>('SELECT channels FROM alert_rules WHERE id = $1', [
+    ruleId,
+  ]);
   return rows[0]?.channels ?? [];
 }
 
@@ -46,7 +57,9 @@ describe('webhook delivery (Standard Webhooks, real HTTP receiver)', () => {
 
     await eventually(async () => expect((await deliveriesOf(tdb.db, ruleId))[0]?.status).toBe('succeeded'));
     // The second copy handled, and the delivery final: a second request, if any, was sent by now.
-    await eventually(async () => expect(await metricValue(h.registry, 'alert_outbox_entries_total', { outcome: 'duplicate' })).toBe(1));
+    await eventually(async () =>
+      expect(await metricValue(h.registry, 'alert_outbox_entries_total', { outcome: 'duplicate' })).toBe(1),
+    );
     expect(hook.requests).toHaveLength(1);
     const [request] = hook.requests;
     expect(request?.verified).toBe(true);
@@ -59,9 +72,19 @@ describe('webhook delivery (Standard Webhooks, real HTTP receiver)', () => {
     expect(body).toEqual({
       type: 'alert.fired',
       timestamp: new Date(n.firedAt).toISOString(),
-      data: expect.objectContaining({ alertId: n.id, ruleId, ownerId: owner, value: 4012.5, threshold: 4000, priority: 'high', test: false }),
+      data: expect.objectContaining({
+        alertId: n.id,
+        ruleId,
+        ownerId: owner,
+        value: 4012.5,
+        threshold: 4000,
+        priority: 'high',
+        test: false,
+      }),
     });
-    expect(await metricValue(h.registry, 'alert_deliveries_total', { channel: 'webhook', outcome: 'succeeded' })).toBe(1);
+    expect(await metricValue(h.registry, 'alert_deliveries_total', { channel: 'webhook', outcome: 'succeeded' })).toBe(
+      1,
+    );
     expect(await metricValue(h.registry, 'alert_outbox_entries_total', { outcome: 'duplicate' })).toBe(1);
     expect(await metricValue(h.registry, 'alert_delivery_latency_seconds_count', { channel: 'webhook' })).toBe(1);
   });
@@ -72,7 +95,9 @@ describe('webhook delivery (Standard Webhooks, real HTTP receiver)', () => {
     const owner = newOwner('tess');
     const ruleId = await insertRule(tdb.db, owner, [{ type: 'webhook', url: hook.url, secret }]);
     const h = await harness();
-    await h.append(notification(ruleId, owner, { id: 'test_7f0c6a52-1d2e-4f5a-9b8c-0d1e2f3a4b5c', test: true, eventId: 'test' }));
+    await h.append(
+      notification(ruleId, owner, { id: 'test_7f0c6a52-1d2e-4f5a-9b8c-0d1e2f3a4b5c', test: true, eventId: 'test' }),
+    );
     await eventually(() => expect(hook.requests).toHaveLength(1));
     expect(JSON.parse(hook.requests[0]?.body ?? '{}')).toMatchObject({ type: 'alert.test', data: { test: true } });
   });
@@ -95,8 +120,12 @@ describe('webhook delivery (Standard Webhooks, real HTTP receiver)', () => {
     expect(await deliveriesOf(tdb.db, ruleId)).toEqual([
       expect.objectContaining({ status: 'succeeded', attempts: 4, last_status_code: 200, last_error: null }),
     ]);
-    expect(await metricValue(h.registry, 'alert_deliveries_total', { channel: 'webhook', outcome: 'retrying' })).toBe(3);
-    expect(await metricValue(h.registry, 'alert_deliveries_total', { channel: 'webhook', outcome: 'succeeded' })).toBe(1);
+    expect(await metricValue(h.registry, 'alert_deliveries_total', { channel: 'webhook', outcome: 'retrying' })).toBe(
+      3,
+    );
+    expect(await metricValue(h.registry, 'alert_deliveries_total', { channel: 'webhook', outcome: 'succeeded' })).toBe(
+      1,
+    );
   });
 
   it('a receiver that always fails ends dead after the schedule, counted as a dead letter', async () => {
@@ -111,7 +140,11 @@ describe('webhook delivery (Standard Webhooks, real HTTP receiver)', () => {
     await sleep(300); // several retry-loop periods (50 ms): time is what a final delivery must outlast
     expect(hook.requests).toHaveLength(3);
     const [row] = await deliveriesOf(tdb.db, ruleId);
-    expect(row).toMatchObject({ attempts: 3, last_status_code: 503, last_error: 'retries exhausted; last error: endpoint answered HTTP 503' });
+    expect(row).toMatchObject({
+      attempts: 3,
+      last_status_code: 503,
+      last_error: 'retries exhausted; last error: endpoint answered HTTP 503',
+    });
     expect(await metricValue(h.registry, 'alert_dead_letters')).toBeGreaterThanOrEqual(1);
     expect(await metricValue(h.registry, 'alert_deliveries_total', { channel: 'webhook', outcome: 'dead' })).toBe(1);
   });
@@ -128,7 +161,9 @@ describe('webhook delivery (Standard Webhooks, real HTTP receiver)', () => {
     const h = await harness();
     await h.append(notification(ruleId, owner));
 
-    await eventually(async () => expect((await deliveriesOf(tdb.db, ruleId)).map((d) => d.status).sort()).toEqual(['gone', 'succeeded']));
+    await eventually(async () =>
+      expect((await deliveriesOf(tdb.db, ruleId)).map((d) => d.status).sort()).toEqual(['gone', 'succeeded']),
+    );
     const channels = await channelsOf(ruleId);
     expect(channels[0]).toMatchObject({ type: 'webhook', url: gone.url, disabledAt: expect.any(String) });
     expect(channels[1]).not.toHaveProperty('disabledAt');
@@ -158,12 +193,18 @@ describe('webhook delivery (Standard Webhooks, real HTTP receiver)', () => {
     const h = await harness({ allowPrivate: false });
     await h.append(notification(ruleId, owner));
 
-    await eventually(async () => expect((await deliveriesOf(tdb.db, ruleId)).map((d) => d.status)).toEqual(['dead', 'dead', 'dead']));
+    await eventually(async () =>
+      expect((await deliveriesOf(tdb.db, ruleId)).map((d) => d.status)).toEqual(['dead', 'dead', 'dead']),
+    );
     expect(hook.requests).toHaveLength(0);
     const rows = await deliveriesOf(tdb.db, ruleId);
     expect(rows.map((r) => [r.target, r.attempts, r.last_error])).toEqual([
       [literal, 1, 'address 127.0.0.1 is loopback; set WEBHOOK_ALLOW_PRIVATE=true to allow'],
-      [named, 1, expect.stringMatching(/^address (127\.0\.0\.1|::1) is loopback; set WEBHOOK_ALLOW_PRIVATE=true to allow$/)],
+      [
+        named,
+        1,
+        expect.stringMatching(/^address (127\.0\.0\.1|::1) is loopback; set WEBHOOK_ALLOW_PRIVATE=true to allow$/),
+      ],
       [mapped, 1, 'address ::ffff:7f00:1 is loopback; set WEBHOOK_ALLOW_PRIVATE=true to allow'],
     ]);
   });
@@ -178,6 +219,9 @@ describe('webhook delivery (Standard Webhooks, real HTTP receiver)', () => {
     const h = await harness({ retrySchedule: [0, 50] });
     await h.append(notification(ruleId, owner));
     await eventually(async () => expect((await deliveriesOf(tdb.db, ruleId))[0]?.status).toBe('dead'));
-    expect((await deliveriesOf(tdb.db, ruleId))[0]).toMatchObject({ attempts: 2, last_error: expect.stringContaining('ECONNREFUSED') });
+    expect((await deliveriesOf(tdb.db, ruleId))[0]).toMatchObject({
+      attempts: 2,
+      last_error: expect.stringContaining('ECONNREFUSED'),
+    });
   });
 });

@@ -54,7 +54,9 @@ describe.each<EngineKind>(['memory', 'redis'])('websocket delivery on the %s eng
 
       await eventually(() => expect(mine).toHaveLength(1));
       // The second copy handled: a second publish, if any, was made by now.
-      await eventually(async () => expect(await metricValue(h.registry, 'alert_outbox_entries_total', { outcome: 'duplicate' })).toBe(1));
+      await eventually(async () =>
+        expect(await metricValue(h.registry, 'alert_outbox_entries_total', { outcome: 'duplicate' })).toBe(1),
+      );
       expect(mine).toHaveLength(1);
       expect(theirs).toHaveLength(0);
       const envelope = AlertEventSchema.parse(JSON.parse(mine[0]?.payload ?? '{}'));
@@ -76,11 +78,17 @@ describe.each<EngineKind>(['memory', 'redis'])('websocket delivery on the %s eng
         },
       });
       // History keeps it too: a client reconnecting with `since` recovers the alert.
-      expect((await engine.history(userAlertsChannel(owner), {})).events.map((e) => e.payload)).toEqual([mine[0]?.payload]);
+      expect((await engine.history(userAlertsChannel(owner), {})).events.map((e) => e.payload)).toEqual([
+        mine[0]?.payload,
+      ]);
       await eventually(async () =>
-        expect(await deliveriesOf(tdb.db, ruleId)).toEqual([expect.objectContaining({ channel: 'websocket', target: '', status: 'succeeded', attempts: 1 })]),
+        expect(await deliveriesOf(tdb.db, ruleId)).toEqual([
+          expect.objectContaining({ channel: 'websocket', target: '', status: 'succeeded', attempts: 1 }),
+        ]),
       );
-      expect(await metricValue(h.registry, 'alert_deliveries_total', { channel: 'websocket', outcome: 'succeeded' })).toBe(1);
+      expect(
+        await metricValue(h.registry, 'alert_deliveries_total', { channel: 'websocket', outcome: 'succeeded' }),
+      ).toBe(1);
     } finally {
       await h.close();
       await close();

@@ -118,7 +118,9 @@ export class BatchEvaluator {
         }
         report.conflicts += 1;
         if (attempt >= MAX_ATTEMPTS) {
-          throw new Error(`alert rule ${rule.id} kept changing under this worker (${MAX_ATTEMPTS} attempts); the batch will be retried`);
+          throw new Error(
+            `alert rule ${rule.id} kept changing under this worker (${MAX_ATTEMPTS} attempts); the batch will be retried`,
+          );
         }
         // Evaluated again from the state the other worker left.
         const again = evaluateRule(rule, group, outcome.current, report);
@@ -153,7 +155,8 @@ export class BatchEvaluator {
       // price_points has no chain: a token's references are the same for every chain.
       const target = priceTarget(tokenId);
       add(rules.anyChain, list, target);
-      if (rules.byChain.size > 0) for (const [chain, part] of byChain(list)) if (chain !== undefined) add(rules.byChain.get(chain), part, target);
+      if (rules.byChain.size > 0)
+        for (const [chain, part] of byChain(list)) if (chain !== undefined) add(rules.byChain.get(chain), part, target);
     }
     for (const [protocolId, list] of tvls) {
       const rules = this.deps.index.protocolRules(protocolId);
@@ -195,7 +198,12 @@ export class BatchEvaluator {
  * Evaluate one rule over its group's observations from `start`, counting evaluations in
  * `counts`; undefined when the rule did not move (most rules, most batches: no allocation).
  */
-function evaluateRule(rule: StoredRule, group: Group, start: RuleState, counts: { ruleEvaluations: number }): RuleOutcome | undefined {
+function evaluateRule(
+  rule: StoredRule,
+  group: Group,
+  start: RuleState,
+  counts: { ruleEvaluations: number },
+): RuleOutcome | undefined {
   const { observations } = group;
   const references = rule.windowMs === null ? undefined : group.references?.get(rule.windowMs);
   const change = isChangeType(rule.type);
@@ -210,7 +218,9 @@ function evaluateRule(rule: StoredRule, group: Group, start: RuleState, counts: 
     const next = advance(rule, state, o.ts, measured);
     if (next === state) continue;
     if (next.crossings > state.crossings) {
-      (notifications ??= []).push(JSON.stringify(buildNotification(rule, { measured, ts: o.ts }, { eventId: o.eventId, label: o.label })));
+      (notifications ??= []).push(
+        JSON.stringify(buildNotification(rule, { measured, ts: o.ts }, { eventId: o.eventId, label: o.label })),
+      );
     }
     state = next;
   }

@@ -25,9 +25,15 @@ describe('evaluation environment', () => {
   });
 
   it('reads the events stream from EVENTS_STREAM, and refuses off while evaluation is on', () => {
-    expect(evaluationOptionsFromEnv(parseEnv('alert-engine', Env, { EVENTS_STREAM: 'market-events' })).stream).toBe('market-events');
-    expect(() => parseEnv('alert-engine', Env, { EVENTS_STREAM: 'off' })).toThrow(expect.objectContaining({ name: 'ConfigError', variables: ['EVENTS_STREAM'] }));
-    expect(parseEnv('alert-engine', Env, { EVENTS_STREAM: 'off', ALERT_EVAL_ENABLED: 'false' }).ALERT_EVAL_ENABLED).toBe(false);
+    expect(evaluationOptionsFromEnv(parseEnv('alert-engine', Env, { EVENTS_STREAM: 'market-events' })).stream).toBe(
+      'market-events',
+    );
+    expect(() => parseEnv('alert-engine', Env, { EVENTS_STREAM: 'off' })).toThrow(
+      expect.objectContaining({ name: 'ConfigError', variables: ['EVENTS_STREAM'] }),
+    );
+    expect(
+      parseEnv('alert-engine', Env, { EVENTS_STREAM: 'off', ALERT_EVAL_ENABLED: 'false' }).ALERT_EVAL_ENABLED,
+    ).toBe(false);
   });
 
   it('reads every variable', () => {
@@ -41,11 +47,23 @@ describe('evaluation environment', () => {
       ALERT_EVAL_BATCH_DELAY_AT: 'read',
     });
     expect(env.ALERT_EVAL_ENABLED).toBe(false);
-    expect(evaluationOptionsFromEnv(env)).toMatchObject({ batchSize: 2000, claimIdleMs: 500, rulesReloadMs: 0, consumer: 'worker-a', batchDelayMs: 60_000, batchDelayAt: 'read' });
+    expect(evaluationOptionsFromEnv(env)).toMatchObject({
+      batchSize: 2000,
+      claimIdleMs: 500,
+      rulesReloadMs: 0,
+      consumer: 'worker-a',
+      batchDelayMs: 60_000,
+      batchDelayAt: 'read',
+    });
   });
 
   it('refuses bad values, naming the variable', () => {
-    const parse = () => parseEnv('alert-engine', Env, { ALERT_EVAL_BATCH: '0', ALERT_EVAL_BATCH_DELAY_AT: 'ack', ALERT_EVAL_CONSUMER: 'has space' });
+    const parse = () =>
+      parseEnv('alert-engine', Env, {
+        ALERT_EVAL_BATCH: '0',
+        ALERT_EVAL_BATCH_DELAY_AT: 'ack',
+        ALERT_EVAL_CONSUMER: 'has space',
+      });
     expect(parse).toThrow(ConfigError);
     expect(parse).toThrow(/ALERT_EVAL_BATCH: expected at least 1 \(got "0"\)/);
     expect(parse).toThrow(/ALERT_EVAL_BATCH_DELAY_AT: expected read or commit/);

@@ -6,7 +6,12 @@ import { EVALUATION_DEFAULTS, type EvaluationOptions } from './worker';
 const D = EVALUATION_DEFAULTS;
 
 const count = (fallback: number, max: number) =>
-  z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').min(1, 'expected at least 1').max(max, `expected at most ${max}`).default(fallback);
+  z.coerce
+    .number({ error: 'expected a whole number' })
+    .int('expected a whole number')
+    .min(1, 'expected at least 1')
+    .max(max, `expected at most ${max}`)
+    .default(fallback);
 
 /**
  * The evaluation's environment variables, to spread into the alert-engine's env schema
@@ -30,7 +35,10 @@ export const evaluationEnvShape = {
   /** Full reload of the rules, a safety net for lost change notifications (0: never). */
   ALERT_RULES_RELOAD_MS: envFields.durationMs(D.rulesReloadMs),
   /** This worker's consumer name in the group. Unset: `<host>-<pid>-<random>`. */
-  ALERT_EVAL_CONSUMER: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'expected 1-128 of A-Z a-z 0-9 _ . : -').optional(),
+  ALERT_EVAL_CONSUMER: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'expected 1-128 of A-Z a-z 0-9 _ . : -')
+    .optional(),
   /**
    * Test/ops knob: pause this long in every batch, at ALERT_EVAL_BATCH_DELAY_AT. Makes a
    * worker slow on purpose (crash tests kill it mid-batch; load tests build a backlog).
@@ -53,7 +61,8 @@ export function checkEvaluationEnv(env: EvaluationEnv, ctx: z.RefinementCtx): vo
     ctx.addIssue({
       code: 'custom',
       path: ['EVENTS_STREAM'],
-      message: 'off leaves rule evaluation without events: set ALERT_EVAL_ENABLED=false too (API and delivery only), or name the stream',
+      message:
+        'off leaves rule evaluation without events: set ALERT_EVAL_ENABLED=false too (API and delivery only), or name the stream',
     });
   }
 }

@@ -41,7 +41,12 @@ function ruleOf(s: Scenario, overrides: Partial<EvaluatedRule> = {}): EvaluatedR
 }
 
 /** Run observations through the evaluator; the timestamps of the fires and the last state. */
-function run(rule: EvaluatedRule, steps: Array<[ts: number, value: number]>, reference?: number, start: RuleState = INITIAL_STATE) {
+function run(
+  rule: EvaluatedRule,
+  steps: Array<[ts: number, value: number]>,
+  reference?: number,
+  start: RuleState = INITIAL_STATE,
+) {
   let state = start;
   const fires: number[] = [];
   for (const [ts, value] of steps) {
@@ -55,12 +60,16 @@ function run(rule: EvaluatedRule, steps: Array<[ts: number, value: number]>, ref
 
 describe.each(SCENARIOS)('$type', (s) => {
   it('fires once at the crossing and stays quiet while the value stays past the threshold', () => {
-    const { fires, state } = run(ruleOf(s), [
-      [1_000, s.calm],
-      [2_000, s.cross],
-      [3_000, s.cross],
-      [4_000, s.cross],
-    ], s.reference);
+    const { fires, state } = run(
+      ruleOf(s),
+      [
+        [1_000, s.calm],
+        [2_000, s.cross],
+        [3_000, s.cross],
+        [4_000, s.cross],
+      ],
+      s.reference,
+    );
     expect(fires).toEqual([2_000]);
     expect(state).toEqual({ status: 'fired', lastFiredAt: T0 + 2_000, crossings: 1, lastTs: T0 + 2_000, version: 0 });
   });
@@ -73,30 +82,38 @@ describe.each(SCENARIOS)('$type', (s) => {
 
   it('does not fire again inside the cooldown, even re-armed, and fires on the first event after it', () => {
     const rule = ruleOf(s, { cooldownSec: 600 });
-    const { fires, state } = run(rule, [
-      [0, s.cross], // fires
-      [1 * MINUTE, s.rearm], // re-arms
-      [2 * MINUTE, s.cross], // inside the 10 min cooldown: nothing
-      [9 * MINUTE, s.cross], // still inside
-      [10 * MINUTE - 1, s.cross], // 1 ms before the end: still nothing
-      [10 * MINUTE, s.cross], // the first event after the cooldown fires
-      [11 * MINUTE, s.cross],
-    ], s.reference);
+    const { fires, state } = run(
+      rule,
+      [
+        [0, s.cross], // fires
+        [1 * MINUTE, s.rearm], // re-arms
+        [2 * MINUTE, s.cross], // inside the 10 min cooldown: nothing
+        [9 * MINUTE, s.cross], // still inside
+        [10 * MINUTE - 1, s.cross], // 1 ms before the end: still nothing
+        [10 * MINUTE, s.cross], // the first event after the cooldown fires
+        [11 * MINUTE, s.cross],
+      ],
+      s.reference,
+    );
     expect(fires).toEqual([0, 10 * MINUTE]);
     expect(state.crossings).toBe(2);
   });
 
   it('re-arms only once the value went back past the threshold by rearmPct (hysteresis)', () => {
     const rule = ruleOf(s, { cooldownSec: 0 });
-    const { fires } = run(rule, [
-      [1, s.cross], // fires
-      [2, s.near], // back past the threshold, not by 0.5 %: still fired
-      [3, s.cross], // no second fire
-      [4, s.near],
-      [5, s.rearm], // far enough back: armed
-      [6, s.calm],
-      [7, s.cross], // fires again
-    ], s.reference);
+    const { fires } = run(
+      rule,
+      [
+        [1, s.cross], // fires
+        [2, s.near], // back past the threshold, not by 0.5 %: still fired
+        [3, s.cross], // no second fire
+        [4, s.near],
+        [5, s.rearm], // far enough back: armed
+        [6, s.calm],
+        [7, s.cross], // fires again
+      ],
+      s.reference,
+    );
     expect(fires).toEqual([1, 7]);
   });
 
@@ -105,8 +122,14 @@ describe.each(SCENARIOS)('$type', (s) => {
     const fired = evaluate(rule, INITIAL_STATE, { ts: 100, value: s.cross, reference: s.reference });
     expect(fired.fire).toBeDefined();
     // The same event again (redelivered) and an older one re-arming: both ignored.
-    expect(evaluate(rule, fired.state, { ts: 100, value: s.cross, reference: s.reference })).toEqual({ state: fired.state, skipped: 'stale' });
-    expect(evaluate(rule, fired.state, { ts: 50, value: s.rearm, reference: s.reference })).toEqual({ state: fired.state, skipped: 'stale' });
+    expect(evaluate(rule, fired.state, { ts: 100, value: s.cross, reference: s.reference })).toEqual({
+      state: fired.state,
+      skipped: 'stale',
+    });
+    expect(evaluate(rule, fired.state, { ts: 50, value: s.rearm, reference: s.reference })).toEqual({
+      state: fired.state,
+      skipped: 'stale',
+    });
     expect(evaluate(rule, fired.state, { ts: 101, value: s.rearm, reference: s.reference }).state.status).toBe('armed');
   });
 });
@@ -132,7 +155,12 @@ describe('evaluate', () => {
 
   it('with rearmPct 0 re-arms as soon as the value is back at the threshold, one transition per observation', () => {
     const rule = { ...above, rearmPct: 0 };
-    const { fires, state } = run(rule, [[1, 4001], [2, 4000], [3, 4000], [4, 3999]]);
+    const { fires, state } = run(rule, [
+      [1, 4001],
+      [2, 4000],
+      [3, 4000],
+      [4, 3999],
+    ]);
     // 1 fires, 2 re-arms (4000 <= 4000), 3 fires again (4000 >= 4000, cooldown 0), 4 re-arms.
     expect(fires).toEqual([1, 3]);
     expect(state.status).toBe('armed');
@@ -141,8 +169,14 @@ describe('evaluate', () => {
   it('measures a change against the reference and skips without a usable one', () => {
     const rule: EvaluatedRule = { type: 'price_change_pct', threshold: -5, cooldownSec: 0, rearmPct: 0 };
     expect(measure(rule, { ts: 1, value: 90, reference: 100 })).toBeCloseTo(-10);
-    expect(evaluate(rule, INITIAL_STATE, { ts: 1, value: 90 })).toEqual({ state: INITIAL_STATE, skipped: 'no-reference' });
-    expect(evaluate(rule, INITIAL_STATE, { ts: 1, value: 90, reference: null })).toEqual({ state: INITIAL_STATE, skipped: 'no-reference' });
+    expect(evaluate(rule, INITIAL_STATE, { ts: 1, value: 90 })).toEqual({
+      state: INITIAL_STATE,
+      skipped: 'no-reference',
+    });
+    expect(evaluate(rule, INITIAL_STATE, { ts: 1, value: 90, reference: null })).toEqual({
+      state: INITIAL_STATE,
+      skipped: 'no-reference',
+    });
     expect(evaluate(rule, INITIAL_STATE, { ts: 1, value: 90, reference: 0 }).skipped).toBe('no-reference');
     expect(evaluate(rule, INITIAL_STATE, { ts: 1, value: 90, reference: 100 }).fire?.measured).toBeCloseTo(-10);
     // A level rule ignores any reference.
@@ -168,7 +202,13 @@ describe('evaluate', () => {
   it('keeps the cooldown from the last fire when a rule stays armed past the threshold', () => {
     // Re-armed inside the cooldown and still past the threshold when it ends: fires then.
     const rule = { ...above, cooldownSec: 60 };
-    const { fires } = run(rule, [[0, 4100], [10_000, 3900], [20_000, 4100], [59_999, 4100], [60_000, 4100]]);
+    const { fires } = run(rule, [
+      [0, 4100],
+      [10_000, 3900],
+      [20_000, 4100],
+      [59_999, 4100],
+      [60_000, 4100],
+    ]);
     expect(fires).toEqual([0, 60_000]);
   });
 });

@@ -19,7 +19,8 @@ export interface TargetObservation {
 /** Why an entry gave no observation (the `outcome` label of alert_events_evaluated_total). */
 export type EntryOutcome = 'malformed' | 'unknown_type' | 'ignored_type';
 
-export type ParsedEntry = { ok: true; observation: TargetObservation } | { ok: false; outcome: EntryOutcome; reason: string };
+export type ParsedEntry =
+  { ok: true; observation: TargetObservation } | { ok: false; outcome: EntryOutcome; reason: string };
 
 // Only the fields evaluation reads: checking every field of the wire schema would cost
 // more than evaluating the rules of most events. Unknown fields are stripped.
@@ -66,7 +67,15 @@ export function parseEntry(payload: string): ParsedEntry {
     const { eventId, data } = parsed.data;
     return {
       ok: true,
-      observation: { kind: 'price', eventId, id: data.tokenId, chain: data.chain, label: data.symbol, value: data.price, ts: data.timestamp },
+      observation: {
+        kind: 'price',
+        eventId,
+        id: data.tokenId,
+        chain: data.chain,
+        label: data.symbol,
+        value: data.price,
+        ts: data.timestamp,
+      },
     };
   }
   if (type === 'tvl_update') {
@@ -75,11 +84,23 @@ export function parseEntry(payload: string): ParsedEntry {
     const { eventId, data } = parsed.data;
     return {
       ok: true,
-      observation: { kind: 'tvl', eventId, id: data.protocolId, chain: data.chain, label: data.protocolName, value: data.tvl, ts: data.timestamp },
+      observation: {
+        kind: 'tvl',
+        eventId,
+        id: data.protocolId,
+        chain: data.chain,
+        label: data.protocolName,
+        value: data.tvl,
+        ts: data.timestamp,
+      },
     };
   }
   if (typeof type === 'string' && KNOWN_TYPES.has(type)) return { ok: false, outcome: 'ignored_type', reason: type };
-  return { ok: false, outcome: typeof type === 'string' ? 'unknown_type' : 'malformed', reason: `type ${JSON.stringify(type)}` };
+  return {
+    ok: false,
+    outcome: typeof type === 'string' ? 'unknown_type' : 'malformed',
+    reason: `type ${JSON.stringify(type)}`,
+  };
 }
 
 function invalid(error: z.ZodError): ParsedEntry {

@@ -117,7 +117,9 @@ export class RedisStateStore implements RuleStateStore {
       }
       return { ok: false, current: value === null ? INITIAL_STATE : parseRuleState(t.rule.id, String(value)) };
     });
-    this.generation = onlyOurs(this.generation, generations, results.length) ? this.generation! + generations.length : undefined;
+    this.generation = onlyOurs(this.generation, generations, results.length)
+      ? this.generation! + generations.length
+      : undefined;
     return results;
   }
 
@@ -126,7 +128,8 @@ export class RedisStateStore implements RuleStateStore {
     // Deletes are rare: forget everything rather than track rule objects by id.
     this.known = new WeakMap();
     this.generation = undefined;
-    for (let i = 0; i < ruleIds.length; i += READ_CHUNK) await this.redis.hdel(this.stateKey, ...ruleIds.slice(i, i + READ_CHUNK));
+    for (let i = 0; i < ruleIds.length; i += READ_CHUNK)
+      await this.redis.hdel(this.stateKey, ...ruleIds.slice(i, i + READ_CHUNK));
   }
 
   async close(): Promise<void> {
@@ -146,7 +149,8 @@ export class RedisStateStore implements RuleStateStore {
     }
     const multi = this.redis.multi();
     multi.hget(this.stateKey, GENERATION);
-    for (let i = 0; i < ruleIds.length; i += READ_CHUNK) multi.hmget(this.stateKey, ...ruleIds.slice(i, i + READ_CHUNK));
+    for (let i = 0; i < ruleIds.length; i += READ_CHUNK)
+      multi.hmget(this.stateKey, ...ruleIds.slice(i, i + READ_CHUNK));
     const replies = await multi.exec();
     if (!replies) throw new Error(`Reading alert rule states from ${this.stateKey} was aborted`);
     const values: Array<string | null> = [];

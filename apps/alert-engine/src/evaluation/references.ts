@@ -115,12 +115,16 @@ export class ReferenceStore {
       if (!answer.includes(undefined)) return answer as Array<number | null>;
       const buckets = found.get(cacheKey(request)) ?? [];
       const ttl = ReferenceStore.ttlMs(request.windowMs);
-      return answer.map((value, i) => (value !== undefined ? value : (findBucket(buckets, request.times[i]!, ttl)?.value ?? null)));
+      return answer.map((value, i) =>
+        value !== undefined ? value : (findBucket(buckets, request.times[i]!, ttl)?.value ?? null),
+      );
     });
   }
 
   /** Query the misses (one lookup covers every time within a TTL after it), cache them and return them by key. */
-  private async lookUp(misses: Map<string, { request: ReferenceRequest; times: number[] }>): Promise<Map<string, Bucket[]>> {
+  private async lookUp(
+    misses: Map<string, { request: ReferenceRequest; times: number[] }>,
+  ): Promise<Map<string, Bucket[]>> {
     const lookups: Array<{ key: string; request: ReferenceRequest; forTs: number }> = [];
     for (const [key, { request, times }] of misses) {
       times.sort((a, b) => a - b);
@@ -132,7 +136,9 @@ export class ReferenceStore {
         covered = ts + ttl;
       }
     }
-    const values = await this.query(lookups.map(({ request, forTs }) => ({ target: request.target, at: forTs - request.windowMs })));
+    const values = await this.query(
+      lookups.map(({ request, forTs }) => ({ target: request.target, at: forTs - request.windowMs })),
+    );
     this.stats.queries += 1;
     this.stats.lookups += lookups.length;
     const found = new Map<string, Bucket[]>();

@@ -19,7 +19,13 @@ describe('RuleIndex', () => {
 
   it('indexes TVL rules by protocol: chain null is the total, a chain only that chain', () => {
     const total = storedRule({ type: 'tvl_below', threshold: 1e9 });
-    const onBase = storedRule({ type: 'tvl_change_pct', threshold: -10, window: '1h', windowMs: 3_600_000, chain: 'base' });
+    const onBase = storedRule({
+      type: 'tvl_change_pct',
+      threshold: -10,
+      window: '1h',
+      windowMs: 3_600_000,
+      chain: 'base',
+    });
     const index = new RuleIndex([total, onBase]);
     const aave = index.protocolRules('aave-v3')!;
     expect(aave.total).toEqual([total]);

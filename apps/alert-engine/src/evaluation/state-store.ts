@@ -68,7 +68,11 @@ export async function createStateStore(options: StateStoreOptions): Promise<Rule
   if (redis && redisUrl) throw new TypeError('createStateStore: pass either redisUrl or redis, not both');
   if (redis) return new RedisStateStore({ redis, prefix, outboxMaxLen, ownsClient: false });
   if (redisUrl === undefined || redisUrl === '') return new MemoryStateStore(options.queue);
-  const client = createRedis(redisUrl, { connectionName: 'defi-realtime:alert-state', logger: options.logger, lazyConnect: true });
+  const client = createRedis(redisUrl, {
+    connectionName: 'defi-realtime:alert-state',
+    logger: options.logger,
+    lazyConnect: true,
+  });
   try {
     await client.connect();
   } catch (cause) {

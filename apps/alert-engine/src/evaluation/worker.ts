@@ -95,7 +95,9 @@ export async function startEvaluation(deps: EvaluationDeps, options: EvaluationO
   if (!(Number.isSafeInteger(delayMs) && delayMs >= 0)) {
     throw new TypeError(`Invalid batchDelayMs option ${String(options.batchDelayMs)}: expected milliseconds >= 0`);
   }
-  const metrics = createEvaluationMetrics(deps.registry ?? new Registry(), () => queue.pendingCount(stream, EVALUATION_GROUP));
+  const metrics = createEvaluationMetrics(deps.registry ?? new Registry(), () =>
+    queue.pendingCount(stream, EVALUATION_GROUP),
+  );
 
   const index = new RuleIndex();
   const rules = await startRuleSync(db, index, {
@@ -122,7 +124,10 @@ export async function startEvaluation(deps: EvaluationDeps, options: EvaluationO
     recordBatch(metrics, report, seconds);
     o.onBatch?.(report, seconds);
     if (report.events.malformed + report.events.unknown_type > 0) {
-      logger.warn({ consumer, malformed: report.events.malformed, unknownType: report.events.unknown_type }, 'events skipped: not a valid price or TVL event');
+      logger.warn(
+        { consumer, malformed: report.events.malformed, unknownType: report.events.unknown_type },
+        'events skipped: not a valid price or TVL event',
+      );
     }
     if (delayAt === 'commit' && delayMs > 0) await sleep(delayMs);
   };
@@ -142,12 +147,18 @@ export async function startEvaluation(deps: EvaluationDeps, options: EvaluationO
     async onDeadLetter(entries) {
       metrics.events.inc({ outcome: 'dead_letter' }, entries.length);
       for (const e of entries) {
-        logger.error({ consumer, id: e.id, deliveries: e.deliveries, payload: e.payload.slice(0, 500) }, 'event dropped after repeated evaluation failures');
+        logger.error(
+          { consumer, id: e.id, deliveries: e.deliveries, payload: e.payload.slice(0, 500) },
+          'event dropped after repeated evaluation failures',
+        );
       }
     },
     logger,
   });
-  logger.info({ consumer, stream, group: EVALUATION_GROUP, rules: index.size, batchSize: o.batchSize }, 'alert evaluation started');
+  logger.info(
+    { consumer, stream, group: EVALUATION_GROUP, rules: index.size, batchSize: o.batchSize },
+    'alert evaluation started',
+  );
 
   let stopping: Promise<void> | undefined;
   return {

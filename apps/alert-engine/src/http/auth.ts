@@ -25,7 +25,10 @@ export function registerAuth(app: FastifyInstance, options: AuthHookOptions): vo
   const prefix = options.prefix ?? '/v2/alerts';
   app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith(prefix)) return;
-    const auth = await authenticateHttp(options.authenticator, { headers: req.headers, query: req.query as Record<string, unknown> });
+    const auth = await authenticateHttp(options.authenticator, {
+      headers: req.headers,
+      query: req.query as Record<string, unknown>,
+    });
     if (!auth.ok) {
       reply.headers(auth.headers);
       throw auth.error;

@@ -13,7 +13,10 @@ describe('page cursors', () => {
 
   it.each([
     ['not base64 JSON', 'bogus'],
-    ['an object instead of a pair', Buffer.from(JSON.stringify({ at: cursor.at, id: cursor.id })).toString('base64url')],
+    [
+      'an object instead of a pair',
+      Buffer.from(JSON.stringify({ at: cursor.at, id: cursor.id })).toString('base64url'),
+    ],
     ['a timestamp without microseconds', encodeCursor({ ...cursor, at: '2026-03-04T05:06:07.123Z' })],
     ['a timestamp that does not exist', encodeCursor({ ...cursor, at: '2026-02-30T25:06:07.123456Z' })],
     ['an id that is not a uuid', encodeCursor({ ...cursor, id: 'ntf_1' })],

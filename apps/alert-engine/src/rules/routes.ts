@@ -90,7 +90,7 @@ export const ruleRoutes: FastifyPluginAsync<RuleRoutesOptions> = async (app, opt
     {
       schema: {
         summary: 'List your alert rules',
-        description: 'Newest first, paged with `limit` and `cursor` (the previous page\'s `nextCursor`).',
+        description: "Newest first, paged with `limit` and `cursor` (the previous page's `nextCursor`).",
         tags,
         querystring: ListRulesQuerySchema,
         response: { 200: RuleListSchema, 400: ERROR_RESPONSES[400], 401: ERROR_RESPONSES[401] },
@@ -106,7 +106,12 @@ export const ruleRoutes: FastifyPluginAsync<RuleRoutesOptions> = async (app, opt
   api.get(
     '/v2/alerts/:id',
     {
-      schema: { summary: 'Get one alert rule', tags, params: RuleIdParamsSchema, response: { 200: AlertRuleViewSchema, ...ERROR_RESPONSES } },
+      schema: {
+        summary: 'Get one alert rule',
+        tags,
+        params: RuleIdParamsSchema,
+        response: { 200: AlertRuleViewSchema, ...ERROR_RESPONSES },
+      },
     },
     async (req) => toRuleView(await ownRule(req, req.params.id)),
   );
@@ -135,7 +140,11 @@ export const ruleRoutes: FastifyPluginAsync<RuleRoutesOptions> = async (app, opt
         const merged = applyAlertRuleUpdate(toCreateRule(current), update);
         if (!merged.ok) {
           const { message, field } = merged.error;
-          throw new ProtocolError('BAD_REQUEST', `body.${message}`, field === undefined ? {} : { field: `body.${field}` });
+          throw new ProtocolError(
+            'BAD_REQUEST',
+            `body.${message}`,
+            field === undefined ? {} : { field: `body.${field}` },
+          );
         }
         if (update.channels === undefined) return { rule: merged.value, channels: current.channels };
         const attached = attachSecrets(update.channels, current.channels);
@@ -167,13 +176,18 @@ export const ruleRoutes: FastifyPluginAsync<RuleRoutesOptions> = async (app, opt
     },
   );
 
-  for (const [action, enabled] of [['enable', true], ['disable', false]] as const) {
+  for (const [action, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
     api.post(
       `/v2/alerts/:id/${action}`,
       {
         schema: {
           summary: enabled ? 'Enable an alert rule' : 'Disable an alert rule',
-          description: enabled ? 'The rule is evaluated again from the next event.' : 'The rule is kept but no longer evaluated.',
+          description: enabled
+            ? 'The rule is evaluated again from the next event.'
+            : 'The rule is kept but no longer evaluated.',
           tags,
           params: RuleIdParamsSchema,
           response: { 200: AlertRuleViewSchema, ...ERROR_RESPONSES },

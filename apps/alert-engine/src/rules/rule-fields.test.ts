@@ -6,7 +6,15 @@ import { toStoredRule, type StoredChannel } from './stored-rule';
 function stored(rule: CreateAlertRule, channels: StoredChannel[]) {
   const columns = toRuleColumns(rule);
   const now = new Date();
-  return toStoredRule({ ...columns, id: 'id', owner: 'o', api_key_id: null, channels, created_at: now, updated_at: now });
+  return toStoredRule({
+    ...columns,
+    id: 'id',
+    owner: 'o',
+    api_key_id: null,
+    channels,
+    created_at: now,
+    updated_at: now,
+  });
 }
 
 describe('rule fields', () => {
@@ -14,7 +22,9 @@ describe('rule fields', () => {
     const rule = CreateAlertRuleSchema.parse({
       type,
       name: 'n',
-      target: type.startsWith('price') ? { tokenId: 'coingecko:ethereum', chain: 'ethereum' } : { protocolId: 'aave-v3' },
+      target: type.startsWith('price')
+        ? { tokenId: 'coingecko:ethereum', chain: 'ethereum' }
+        : { protocolId: 'aave-v3' },
       threshold: 7,
       ...(type.endsWith('_change_pct') ? { window: '24h' } : {}),
       channels: [{ type: 'webhook', url: 'https://a.example.com' }],
@@ -26,8 +36,21 @@ describe('rule fields', () => {
   });
 
   it('stores windows in seconds and an absent name as empty', () => {
-    const rule = CreateAlertRuleSchema.parse({ type: 'tvl_change_pct', target: { protocolId: 'lido' }, threshold: -3, window: '5m', channels: [{ type: 'websocket' }] });
-    expect(toRuleColumns(rule)).toMatchObject({ name: '', window_sec: 300, token_id: null, protocol_id: 'lido', chain: null, rearm_pct: 0.5 });
+    const rule = CreateAlertRuleSchema.parse({
+      type: 'tvl_change_pct',
+      target: { protocolId: 'lido' },
+      threshold: -3,
+      window: '5m',
+      channels: [{ type: 'websocket' }],
+    });
+    expect(toRuleColumns(rule)).toMatchObject({
+      name: '',
+      window_sec: 300,
+      token_id: null,
+      protocol_id: 'lido',
+      chain: null,
+      rearm_pct: 0.5,
+    });
     expect(toCreateRule(stored(rule, [{ type: 'websocket' }]))).not.toHaveProperty('name');
   });
 });

@@ -37,7 +37,8 @@ export function toDeliveryChannel(channel: StoredChannel): DeliveryChannel {
  */
 export function toCreateRule(rule: StoredRule): CreateAlertRule {
   const chain = rule.chain === null ? {} : { chain: rule.chain };
-  const target = rule.tokenId !== null ? { tokenId: rule.tokenId, ...chain } : { protocolId: rule.protocolId ?? '', ...chain };
+  const target =
+    rule.tokenId !== null ? { tokenId: rule.tokenId, ...chain } : { protocolId: rule.protocolId ?? '', ...chain };
   return {
     type: rule.type,
     ...(rule.name === '' ? {} : { name: rule.name }),

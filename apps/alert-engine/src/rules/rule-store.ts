@@ -35,7 +35,8 @@ type Row = Parameters<typeof toStoredRule>[0] & { sort_at: string };
 
 const SELECT = `SELECT ${RULE_COLUMNS}, ${sortAtSql('created_at')} AS sort_at FROM alert_rules`;
 const RETURNING = `RETURNING ${RULE_COLUMNS}`;
-const WRITE_COLUMNS = 'name, type, token_id, protocol_id, chain, threshold, window_sec, cooldown_sec, rearm_pct, channels, priority, enabled';
+const WRITE_COLUMNS =
+  'name, type, token_id, protocol_id, chain, threshold, window_sec, cooldown_sec, rearm_pct, channels, priority, enabled';
 
 /**
  * The `alert_rules` table as the rules API uses it: every read and write is scoped to an
@@ -140,7 +141,10 @@ export class RuleStore {
 }
 
 async function countRules(db: Queryable, owner: string): Promise<number> {
-  const { rows } = await db.query<{ count: number }>('SELECT count(*)::int AS count FROM alert_rules WHERE owner = $1', [owner]);
+  const { rows } = await db.query<{ count: number }>(
+    'SELECT count(*)::int AS count FROM alert_rules WHERE owner = $1',
+    [owner],
+  );
   return rows[0]?.count ?? 0;
 }
 
@@ -149,5 +153,18 @@ function writeValues(write: RuleWrite): unknown[] {
   const c = toRuleColumns(write.rule);
   // jsonb as JSON text: pg would send a JS array as a PostgreSQL array literal.
   const channels = JSON.stringify(write.channels);
-  return [c.name, c.type, c.token_id, c.protocol_id, c.chain, c.threshold, c.window_sec, c.cooldown_sec, c.rearm_pct, channels, c.priority, c.enabled];
+  return [
+    c.name,
+    c.type,
+    c.token_id,
+    c.protocol_id,
+    c.chain,
+    c.threshold,
+    c.window_sec,
+    c.cooldown_sec,
+    c.rearm_pct,
+    channels,
+    c.priority,
+    c.enabled,
+  ];
 }

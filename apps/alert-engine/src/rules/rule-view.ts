@@ -17,9 +17,14 @@ export const RuleChannelViewSchema = z.discriminatedUnion('type', [
     secret: z
       .string()
       .optional()
-      .describe('The signing secret, `whsec_<base64>`: only in the response of the request that created it. Store it now.'),
+      .describe(
+        'The signing secret, `whsec_<base64>`: only in the response of the request that created it. Store it now.',
+      ),
     /** Set when the endpoint answered 410 Gone: nothing more is sent to it until the channel is sent again. */
-    disabledAt: z.string().optional().describe('When the endpoint answered 410 Gone; send the channel again to re-enable it.'),
+    disabledAt: z
+      .string()
+      .optional()
+      .describe('When the endpoint answered 410 Gone; send the channel again to re-enable it.'),
   }),
   z.object({ type: z.literal('email'), to: z.string() }),
 ]);
@@ -73,7 +78,8 @@ export function toRuleView(rule: StoredRule, revealed: ReadonlySet<string> = new
 }
 
 function toChannelView(channel: StoredChannel, revealed: ReadonlySet<string>): RuleChannelView {
-  if (channel.type !== 'webhook') return channel.type === 'email' ? { type: 'email', to: channel.to } : { type: 'websocket' };
+  if (channel.type !== 'webhook')
+    return channel.type === 'email' ? { type: 'email', to: channel.to } : { type: 'websocket' };
   return {
     type: 'webhook',
     url: channel.url,

@@ -1,15 +1,15 @@
-import {
-  ALERT_WINDOWS_MS,
-  type AlertPriority,
-  type AlertRuleType,
-  type AlertWindow,
-} from '@defi-realtime/protocol';
+import { ALERT_WINDOWS_MS, type AlertPriority, type AlertRuleType, type AlertWindow } from '@defi-realtime/protocol';
 import type { Queryable } from '@defi-realtime/db';
 
 /** A delivery channel as stored: webhooks carry their signing secret (never shown after creation). */
 export type StoredChannel =
   | { type: 'websocket' }
-  | { type: 'webhook'; url: string; secret: string; /** Set when the endpoint answered 410 Gone. */ disabledAt?: string }
+  | {
+      type: 'webhook';
+      url: string;
+      secret: string;
+      /** Set when the endpoint answered 410 Gone. */ disabledAt?: string;
+    }
   | { type: 'email'; to: string };
 
 /** One row of `alert_rules`, as every part of the alert engine reads it. */

@@ -26,9 +26,15 @@ const base: StoredRule = {
 describe('test-fire', () => {
   it.each([
     [base, 'coingecko:ethereum price above 4000'],
-    [{ ...base, type: 'price_below', chain: 'ethereum', threshold: 0.99 }, 'coingecko:ethereum on ethereum price below 0.99'],
+    [
+      { ...base, type: 'price_below', chain: 'ethereum', threshold: 0.99 },
+      'coingecko:ethereum on ethereum price below 0.99',
+    ],
     [{ ...base, type: 'price_change_pct', threshold: 5, window: '5m' }, 'coingecko:ethereum price up 5% in 5m'],
-    [{ ...base, type: 'tvl_change_pct', tokenId: null, protocolId: 'aave-v3', threshold: -10, window: '1h' }, 'aave-v3 TVL down 10% in 1h'],
+    [
+      { ...base, type: 'tvl_change_pct', tokenId: null, protocolId: 'aave-v3', threshold: -10, window: '1h' },
+      'aave-v3 TVL down 10% in 1h',
+    ],
   ] as Array<[StoredRule, string]>)('describes the rule (case %#)', (rule, text) => {
     expect(describeRule(rule)).toBe(text);
   });

@@ -9,9 +9,14 @@ describe('webhook secrets', () => {
     expect(secretPrefix(a)).toBe(a.slice(0, 10));
   });
 
-  it('gives new URLs a secret, reveals only those, keeps known URLs\' secrets and clears disabledAt', () => {
+  it("gives new URLs a secret, reveals only those, keeps known URLs' secrets and clears disabledAt", () => {
     const previous = [
-      { type: 'webhook' as const, url: 'https://a.example.com', secret: 'whsec_old', disabledAt: '2026-01-01T00:00:00.000Z' },
+      {
+        type: 'webhook' as const,
+        url: 'https://a.example.com',
+        secret: 'whsec_old',
+        disabledAt: '2026-01-01T00:00:00.000Z',
+      },
       { type: 'email' as const, to: 'x@example.com' },
     ];
     const { channels, revealed } = attachSecrets(
@@ -43,6 +48,11 @@ describe('webhook secrets', () => {
         { type: 'email', to: 'a@example.com' },
       ]),
     ).toEqual({ index: 2, first: 1 });
-    expect(findDuplicateChannel([{ type: 'webhook', url: 'https://a.example.com' }, { type: 'webhook', url: 'https://a.example.com/' }])).toBeNull();
+    expect(
+      findDuplicateChannel([
+        { type: 'webhook', url: 'https://a.example.com' },
+        { type: 'webhook', url: 'https://a.example.com/' },
+      ]),
+    ).toBeNull();
   });
 });

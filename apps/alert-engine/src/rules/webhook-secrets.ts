@@ -32,7 +32,10 @@ export interface ChannelsWithSecrets {
  * one. Restating a channel also clears `disabledAt`: sending the list again is how a user
  * says an endpoint that answered 410 Gone works again.
  */
-export function attachSecrets(channels: readonly DeliveryChannel[], previous: readonly StoredChannel[] = []): ChannelsWithSecrets {
+export function attachSecrets(
+  channels: readonly DeliveryChannel[],
+  previous: readonly StoredChannel[] = [],
+): ChannelsWithSecrets {
   const known = new Map<string, string>();
   for (const channel of previous) if (channel.type === 'webhook') known.set(channel.url, channel.secret);
   const revealed = new Set<string>();
@@ -56,7 +59,12 @@ export function attachSecrets(channels: readonly DeliveryChannel[], previous: re
 export function findDuplicateChannel(channels: readonly DeliveryChannel[]): { index: number; first: number } | null {
   const seen = new Map<string, number>();
   for (const [index, channel] of channels.entries()) {
-    const key = channel.type === 'websocket' ? 'websocket' : channel.type === 'webhook' ? `webhook:${channel.url}` : `email:${channel.to.toLowerCase()}`;
+    const key =
+      channel.type === 'websocket'
+        ? 'websocket'
+        : channel.type === 'webhook'
+          ? `webhook:${channel.url}`
+          : `email:${channel.to.toLowerCase()}`;
     const first = seen.get(key);
     if (first !== undefined) return { index, first };
     seen.set(key, index);

@@ -5,7 +5,14 @@ import type { PriceUpdateEvent, TvlUpdateEvent } from '@defi-realtime/protocol';
 export const T0 = Date.UTC(2025, 5, 1, 12);
 
 /** A price_update observed at `ts`, as the event processor publishes it. */
-export function priceUpdate(input: { tokenId?: string; symbol?: string; chain?: string; price: number; ts: number; eventId?: string }): PriceUpdateEvent {
+export function priceUpdate(input: {
+  tokenId?: string;
+  symbol?: string;
+  chain?: string;
+  price: number;
+  ts: number;
+  eventId?: string;
+}): PriceUpdateEvent {
   return {
     eventId: input.eventId ?? randomUUID(),
     type: 'price_update',
@@ -24,7 +31,14 @@ export function priceUpdate(input: { tokenId?: string; symbol?: string; chain?: 
 }
 
 /** A tvl_update observed at `ts`; no chain is the protocol's total. */
-export function tvlUpdate(input: { protocolId?: string; name?: string; chain?: string; tvl: number; ts: number; eventId?: string }): TvlUpdateEvent {
+export function tvlUpdate(input: {
+  protocolId?: string;
+  name?: string;
+  chain?: string;
+  tvl: number;
+  ts: number;
+  eventId?: string;
+}): TvlUpdateEvent {
   return {
     eventId: input.eventId ?? randomUUID(),
     type: 'tvl_update',

@@ -31,15 +31,23 @@ describe('evaluation in memory mode (memory queue and state, PGlite)', () => {
   });
 
   it('fires level and window rules, follows rule changes, and never twice for a repeated event', async () => {
-    await t.db.query("INSERT INTO tvl_points (protocol_id, chain, ts, tvl) VALUES ('aave-v3', '', $1, 2e10)", [new Date(T0 - HOUR)]);
+    await t.db.query("INSERT INTO tvl_points (protocol_id, chain, ts, tvl) VALUES ('aave-v3', '', $1, 2e10)", [
+      new Date(T0 - HOUR),
+    ]);
     const above = await insertRule(t.db, { threshold: 4000 });
-    worker = await startEvaluation({ db: t.db, queue, states, logger: createLogger('memory', 'silent') }, { blockMs: 50, rulesReloadMs: 0 });
+    worker = await startEvaluation(
+      { db: t.db, queue, states, logger: createLogger('memory', 'silent') },
+      { blockMs: 50, rulesReloadMs: 0 },
+    );
     const drop = await insertRule(t.db, { type: 'tvl_change_pct', threshold: -10, window: '1h', windowMs: HOUR });
     await eventually(() => expect(worker!.index.size).toBe(2), 2_000);
 
     const crossing = priceUpdate({ price: 4100, ts: T0 });
     const fall = tvlUpdate({ tvl: 1.7e10, ts: T0 }); // -15 % in 1 h
-    await queue.add(STREAMS.events, [crossing, crossing, fall, priceUpdate({ price: 4200, ts: T0 + 1 })].map((e) => JSON.stringify(e)));
+    await queue.add(
+      STREAMS.events,
+      [crossing, crossing, fall, priceUpdate({ price: 4200, ts: T0 + 1 })].map((e) => JSON.stringify(e)),
+    );
     await eventually(async () => expect(await queue.pendingCount(STREAMS.events, 'alert-engine')).toBe(0), 3_000);
     await eventually(async () => {
       const notifications = await outboxNotifications(queue);

@@ -1,5 +1,11 @@
 import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing';
-import { ReferenceStore, priceTarget, tvlTarget, type ReferenceRequest, type ReferenceTarget } from '../../src/evaluation/references';
+import {
+  ReferenceStore,
+  priceTarget,
+  tvlTarget,
+  type ReferenceRequest,
+  type ReferenceTarget,
+} from '../../src/evaluation/references';
 
 const T0 = Date.UTC(2025, 5, 1, 12);
 const MIN = 60_000;
@@ -13,7 +19,12 @@ describe('ReferenceStore (PostgreSQL)', () => {
     const price = (tokenId: string, at: number, value: number) =>
       t.db.query('INSERT INTO price_points (token_id, ts, price) VALUES ($1, $2, $3)', [tokenId, new Date(at), value]);
     const tvl = (protocolId: string, chain: string, at: number, value: number) =>
-      t.db.query('INSERT INTO tvl_points (protocol_id, chain, ts, tvl) VALUES ($1, $2, $3, $4)', [protocolId, chain, new Date(at), value]);
+      t.db.query('INSERT INTO tvl_points (protocol_id, chain, ts, tvl) VALUES ($1, $2, $3, $4)', [
+        protocolId,
+        chain,
+        new Date(at),
+        value,
+      ]);
     await price('coingecko:ethereum', T0 - 2 * HOUR, 3000);
     await price('coingecko:ethereum', T0 - HOUR, 3100);
     await price('coingecko:ethereum', T0 - 30 * MIN, 3200);
@@ -58,7 +69,11 @@ describe('ReferenceStore (PostgreSQL)', () => {
     expect(ReferenceStore.ttlMs(MIN)).toBe(1_000);
 
     // Cached: a later point inside the TTL is not seen; past it, it is.
-    await t.db.query('INSERT INTO price_points (token_id, ts, price) VALUES ($1, $2, $3)', ['coingecko:ethereum', new Date(T0 - HOUR + 30_000), 3150]);
+    await t.db.query('INSERT INTO price_points (token_id, ts, price) VALUES ($1, $2, $3)', [
+      'coingecko:ethereum',
+      new Date(T0 - HOUR + 30_000),
+      3150,
+    ]);
     expect(await store.resolve([{ target: eth, windowMs: HOUR, times: [T0 + 30_000] }])).toEqual([[3100]]);
     expect(store.stats).toMatchObject({ queries: 1, hits: 1 });
     expect(await ask(store, { target: eth, windowMs: HOUR, ts: T0 + 2 * MIN })).toBe(3150);
@@ -66,7 +81,11 @@ describe('ReferenceStore (PostgreSQL)', () => {
   });
 
   it('answers times spread over many TTLs in one batch', async () => {
-    await t.db.query('INSERT INTO price_points (token_id, ts, price) VALUES ($1, $2, 10), ($1, $3, 20)', ['coingecko:spread', new Date(T0 - 2 * HOUR), new Date(T0 - HOUR)]);
+    await t.db.query('INSERT INTO price_points (token_id, ts, price) VALUES ($1, $2, 10), ($1, $3, 20)', [
+      'coingecko:spread',
+      new Date(T0 - 2 * HOUR),
+      new Date(T0 - HOUR),
+    ]);
     const store = new ReferenceStore(t.db);
     // Eleven lookups for one (target, window): more than the cache keeps per key.
     const times = [T0 - HOUR - 2 * MIN, ...Array.from({ length: 10 }, (_, i) => T0 - HOUR + i * 10 * MIN)];

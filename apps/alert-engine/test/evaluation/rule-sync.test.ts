@@ -28,7 +28,11 @@ describe('startRuleSync (PostgreSQL)', () => {
 
   const start = async (reloadMs = 0) => {
     index = new RuleIndex();
-    sync = await startRuleSync(t.db, index, { reloadMs, logger: silent, onDeleted: async (ids) => void deleted.push(...ids) });
+    sync = await startRuleSync(t.db, index, {
+      reloadMs,
+      logger: silent,
+      onDeleted: async (ids) => void deleted.push(...ids),
+    });
   };
 
   it('loads the enabled rules at start', async () => {
@@ -44,7 +48,10 @@ describe('startRuleSync (PostgreSQL)', () => {
     await eventually(() => expect(index.get(id)?.threshold).toBe(4000), NOTIFIED_MS);
 
     await t.db.query("UPDATE alert_rules SET threshold = 4500, token_id = 'coingecko:bitcoin' WHERE id = $1", [id]);
-    await eventually(() => expect(index.tokenRules('coingecko:bitcoin')?.anyChain.map((r) => r.threshold)).toEqual([4500]), NOTIFIED_MS);
+    await eventually(
+      () => expect(index.tokenRules('coingecko:bitcoin')?.anyChain.map((r) => r.threshold)).toEqual([4500]),
+      NOTIFIED_MS,
+    );
     expect(index.tokenRules('coingecko:ethereum')).toBeUndefined();
 
     await t.db.query('UPDATE alert_rules SET enabled = false WHERE id = $1', [id]);

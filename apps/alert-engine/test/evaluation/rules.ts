@@ -38,7 +38,21 @@ export async function insertRule(db: Queryable, overrides: Partial<StoredRule> =
   await db.query(
     `INSERT INTO alert_rules (id, owner, type, token_id, protocol_id, chain, threshold, window_sec, cooldown_sec, rearm_pct, channels, priority, enabled)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-    [r.id, r.owner, r.type, r.tokenId, r.protocolId, r.chain, r.threshold, r.window ? WINDOW_SEC[r.window] : null, r.cooldownSec, r.rearmPct, JSON.stringify(r.channels), r.priority, r.enabled],
+    [
+      r.id,
+      r.owner,
+      r.type,
+      r.tokenId,
+      r.protocolId,
+      r.chain,
+      r.threshold,
+      r.window ? WINDOW_SEC[r.window] : null,
+      r.cooldownSec,
+      r.rearmPct,
+      JSON.stringify(r.channels),
+      r.priority,
+      r.enabled,
+    ],
   );
   return r.id;
 }

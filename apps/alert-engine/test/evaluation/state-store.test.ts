@@ -7,9 +7,28 @@ import { outboxNotifications } from './outbox';
 
 /** Rules by id (stores may remember states per rule object, so each rule is one object). */
 const r = { a: { id: 'a' }, b: { id: 'b' }, c: { id: 'c' }, d: { id: 'd' }, bad: { id: 'bad' } };
-const fired = (version: number, lastTs = 1_000): RuleState => ({ status: 'fired', lastFiredAt: lastTs, crossings: 1, lastTs, version });
+const fired = (version: number, lastTs = 1_000): RuleState => ({
+  status: 'fired',
+  lastFiredAt: lastTs,
+  crossings: 1,
+  lastTs,
+  version,
+});
 const payload = (id: string) =>
-  JSON.stringify({ id, ruleId: '6f1c2a9e-8d4b-4c1e-9f3a-2b7d5e8a1c40', owner: 'alice', type: 'price_above', priority: 'normal', message: 'm', value: 1, threshold: 1, target: {}, firedAt: 1, eventId: 'e', test: false });
+  JSON.stringify({
+    id,
+    ruleId: '6f1c2a9e-8d4b-4c1e-9f3a-2b7d5e8a1c40',
+    owner: 'alice',
+    type: 'price_above',
+    priority: 'normal',
+    message: 'm',
+    value: 1,
+    threshold: 1,
+    target: {},
+    firedAt: 1,
+    eventId: 'e',
+    test: false,
+  });
 
 describe.each(['redis', 'memory'] as const)('%s state store', (kind) => {
   let redis: RedisClient | undefined;
@@ -43,12 +62,16 @@ describe.each(['redis', 'memory'] as const)('%s state store', (kind) => {
   });
 
   it('commits a transition with its notifications, then refuses one computed from an old version', async () => {
-    expect(await store.commit([{ rule: r.a, expectedVersion: 0, state: fired(1), notifications: [payload('ntf_1')] }])).toEqual([{ ok: true }]);
+    expect(
+      await store.commit([{ rule: r.a, expectedVersion: 0, state: fired(1), notifications: [payload('ntf_1')] }]),
+    ).toEqual([{ ok: true }]);
     expect(await store.load([r.a, r.b])).toEqual([fired(1), INITIAL_STATE]);
     // A second worker that read the rule before the first commit: conflict, with the state to start again from.
-    expect(await store.commit([{ rule: r.a, expectedVersion: 0, state: fired(1, 2_000), notifications: [payload('ntf_2')] }])).toEqual([
-      { ok: false, current: fired(1) },
-    ]);
+    expect(
+      await store.commit([
+        { rule: r.a, expectedVersion: 0, state: fired(1, 2_000), notifications: [payload('ntf_2')] },
+      ]),
+    ).toEqual([{ ok: false, current: fired(1) }]);
     expect((await outboxNotifications(queue)).map((n) => n.id)).toEqual(['ntf_1']);
   });
 
@@ -85,7 +108,7 @@ describe.each(['redis', 'memory'] as const)('%s state store', (kind) => {
       expect(await redis!.xlen(keys.stream(STREAMS.outbox))).toBe(1);
     });
 
-    it("reads states again once another worker committed, and trusts what it knows while only its own commits happened", async () => {
+    it('reads states again once another worker committed, and trusts what it knows while only its own commits happened', async () => {
       const other = await createStateStore({ redis: redis!, prefix, queue });
       expect(await store.load([r.a, r.b])).toEqual([INITIAL_STATE, INITIAL_STATE]);
       expect(await other.load([r.b])).toEqual([INITIAL_STATE]);
@@ -100,7 +123,10 @@ describe.each(['redis', 'memory'] as const)('%s state store', (kind) => {
       // Another worker moves b: the next load sees it (and a's state is read again too).
       await other.commit([{ rule: r.b, expectedVersion: 0, state: fired(1, 2_000), notifications: [] }]);
       expect(await store.load([r.a, r.b])).toEqual([fired(1), fired(1, 2_000)]);
-      expect(hmget.mock.calls).toEqual([[stateKey, '~generation'], [stateKey, '~generation', 'a', 'b']]);
+      expect(hmget.mock.calls).toEqual([
+        [stateKey, '~generation'],
+        [stateKey, '~generation', 'a', 'b'],
+      ]);
       hmget.mockRestore();
 
       // Its commits interleaved with another's: nothing trusted on the next load.
@@ -108,14 +134,23 @@ describe.each(['redis', 'memory'] as const)('%s state store', (kind) => {
         store.commit([{ rule: r.c, expectedVersion: 0, state: fired(1), notifications: [] }]),
         other.commit([{ rule: r.d, expectedVersion: 0, state: fired(1), notifications: [] }]),
       ]);
-      await other.commit([{ rule: r.a, expectedVersion: 1, state: { ...fired(2, 3_000), status: 'armed' }, notifications: [] }]);
+      await other.commit([
+        { rule: r.a, expectedVersion: 1, state: { ...fired(2, 3_000), status: 'armed' }, notifications: [] },
+      ]);
       expect((await store.load([r.a, r.c]))[0]).toEqual({ ...fired(2, 3_000), status: 'armed' });
       await other.close();
     });
 
     it('reads the states of 25,000 rules at once (several HMGETs in one MULTI)', async () => {
       const many = Array.from({ length: 25_000 }, (_, i) => ({ id: `rule-${i}` }));
-      await store.commit([0, 12_345, 24_999].map((i) => ({ rule: many[i]!, expectedVersion: 0, state: fired(1, i + 1), notifications: [] })));
+      await store.commit(
+        [0, 12_345, 24_999].map((i) => ({
+          rule: many[i]!,
+          expectedVersion: 0,
+          state: fired(1, i + 1),
+          notifications: [],
+        })),
+      );
       const fresh = await createStateStore({ redis: redis!, prefix, queue });
       const states = await fresh.load(many);
       expect(states).toHaveLength(25_000);

@@ -10,7 +10,12 @@ import { ReferenceStore } from '../../src/evaluation/references';
 import { RuleIndex } from '../../src/evaluation/rule-index';
 import { INITIAL_STATE } from '../../src/evaluation/rule-state';
 import { createStateStore, type RuleStateStore } from '../../src/evaluation/state-store';
-import { EVALUATION_GROUP, startEvaluation, type Evaluation, type EvaluationOptions } from '../../src/evaluation/worker';
+import {
+  EVALUATION_GROUP,
+  startEvaluation,
+  type Evaluation,
+  type EvaluationOptions,
+} from '../../src/evaluation/worker';
 import { notificationId } from '../../src/evaluation/notify';
 import { loadEnabledRules } from '../../src/rules/stored-rule';
 import { T0, priceUpdate, tvlUpdate } from './events';
@@ -73,7 +78,11 @@ describe('evaluation worker (Redis queue and state, PostgreSQL rules)', () => {
     );
     return worker;
   };
-  const append = (...events: unknown[]) => queue.add(STREAMS.events, events.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))));
+  const append = (...events: unknown[]) =>
+    queue.add(
+      STREAMS.events,
+      events.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))),
+    );
   /** Wait until the worker handled `count` entries and acknowledged them all. */
   const handled = (count: number) =>
     eventually(async () => {
@@ -85,7 +94,12 @@ describe('evaluation worker (Redis queue and state, PostgreSQL rules)', () => {
     const ruleId = await insertRule(t.db, { threshold: 4000, cooldownSec: 600, owner: 'alice', priority: 'high' });
     await start();
     const crossing = priceUpdate({ price: 4012.5, ts: T0 + 2_000 });
-    await append(priceUpdate({ price: 3990, ts: T0 }), crossing, priceUpdate({ price: 4050, ts: T0 + 3_000 }), priceUpdate({ price: 4100, ts: T0 + 4_000 }));
+    await append(
+      priceUpdate({ price: 3990, ts: T0 }),
+      crossing,
+      priceUpdate({ price: 4050, ts: T0 + 3_000 }),
+      priceUpdate({ price: 4100, ts: T0 + 4_000 }),
+    );
     await handled(4);
     expect(await outboxNotifications(queue)).toEqual([
       {
@@ -112,7 +126,13 @@ describe('evaluation worker (Redis queue and state, PostgreSQL rules)', () => {
     await start({ batchSize: 2 });
     const crossing = tvlUpdate({ tvl: 9e8, ts: T0 });
     // Twice in one batch, then again after the rule re-armed (cooldown 0): only the first counts.
-    await append(crossing, crossing, tvlUpdate({ tvl: 1.1e9, ts: T0 + 1 }), tvlUpdate({ protocolId: 'lido', tvl: 1, ts: T0 }), crossing);
+    await append(
+      crossing,
+      crossing,
+      tvlUpdate({ tvl: 1.1e9, ts: T0 + 1 }),
+      tvlUpdate({ protocolId: 'lido', tvl: 1, ts: T0 }),
+      crossing,
+    );
     await handled(5);
     expect((await outboxNotifications(queue)).map((n) => n.id)).toEqual([notificationId(ruleId, crossing.eventId)]);
   });
@@ -142,7 +162,11 @@ describe('evaluation worker (Redis queue and state, PostgreSQL rules)', () => {
     // Worker A fires on a later event; worker B read the rule's state before A committed.
     const first = priceUpdate({ price: 4100, ts: T0 + 5 });
     await new BatchEvaluator({ index, references: new ReferenceStore(t.db), states }).run([entry(first, '1-0')]);
-    const staleStates: RuleStateStore = { ...states, load: async (ids) => ids.map(() => INITIAL_STATE), commit: (tr) => states.commit(tr) };
+    const staleStates: RuleStateStore = {
+      ...states,
+      load: async (ids) => ids.map(() => INITIAL_STATE),
+      commit: (tr) => states.commit(tr),
+    };
     const b = new BatchEvaluator({ index, references: new ReferenceStore(t.db), states: staleStates });
     const report = await b.run([entry(priceUpdate({ price: 4200, ts: T0 + 3 }), '2-0')]);
     // B's commit conflicts; from A's state (fired at T0 + 5) its older event is stale.
@@ -166,7 +190,11 @@ describe('evaluation worker (Redis queue and state, PostgreSQL rules)', () => {
     // Raised threshold: 4,500 is now needed (re-arming below it first).
     await t.db.query('UPDATE alert_rules SET threshold = 4500 WHERE id = $1', [ruleId]);
     await eventually(() => expect(worker!.index.get(ruleId)?.threshold).toBe(4500), 1_000);
-    await append(priceUpdate({ price: 4200, ts: T0 + 1_000 }), priceUpdate({ price: 4400, ts: T0 + 2_000 }), priceUpdate({ price: 4510, ts: T0 + 3_000 }));
+    await append(
+      priceUpdate({ price: 4200, ts: T0 + 1_000 }),
+      priceUpdate({ price: 4400, ts: T0 + 2_000 }),
+      priceUpdate({ price: 4510, ts: T0 + 3_000 }),
+    );
     await handled(4);
     expect((await outboxNotifications(queue)).map((n) => n.value)).toEqual([4001, 4510]);
 
@@ -185,9 +213,18 @@ describe('evaluation worker (Redis queue and state, PostgreSQL rules)', () => {
       new Date(T0 - 2 * HOUR),
       new Date(T0 - 30 * MIN),
     ]);
-    await t.db.query("INSERT INTO tvl_points (protocol_id, chain, ts, tvl) VALUES ('aave-v3', 'base', $1, 1e9), ('aave-v3', '', $1, 2e10)", [new Date(T0 - 2 * HOUR)]);
+    await t.db.query(
+      "INSERT INTO tvl_points (protocol_id, chain, ts, tvl) VALUES ('aave-v3', 'base', $1, 1e9), ('aave-v3', '', $1, 2e10)",
+      [new Date(T0 - 2 * HOUR)],
+    );
     const up = await insertRule(t.db, { type: 'price_change_pct', threshold: 5, window: '1h', windowMs: HOUR });
-    const downOnBase = await insertRule(t.db, { type: 'tvl_change_pct', threshold: -10, window: '1h', windowMs: HOUR, chain: 'base' });
+    const downOnBase = await insertRule(t.db, {
+      type: 'tvl_change_pct',
+      threshold: -10,
+      window: '1h',
+      windowMs: HOUR,
+      chain: 'base',
+    });
     const downTotal = await insertRule(t.db, { type: 'tvl_change_pct', threshold: -10, window: '1h', windowMs: HOUR });
     await insertRule(t.db, { type: 'price_change_pct', threshold: 1, window: '24h', windowMs: 24 * HOUR }); // no 24 h history: never evaluated
     await start();
@@ -227,7 +264,11 @@ describe('evaluation worker (Redis queue and state, PostgreSQL rules)', () => {
   it('counts and skips malformed and unknown events without stopping, and exposes its metrics', async () => {
     const ruleId = await insertRule(t.db, { threshold: 4000 });
     await start();
-    await append('not json', { eventId: 'x', type: 'volume_update', data: {} }, { eventId: 'y', type: 'price_update', data: { tokenId: 'coingecko:ethereum' } });
+    await append(
+      'not json',
+      { eventId: 'x', type: 'volume_update', data: {} },
+      { eventId: 'y', type: 'price_update', data: { tokenId: 'coingecko:ethereum' } },
+    );
     await append(priceUpdate({ price: 4100, ts: T0 }), priceUpdate({ tokenId: 'coingecko:nobody', price: 1, ts: T0 }));
     await handled(5);
     expect((await outboxNotifications(queue)).map((n) => n.ruleId)).toEqual([ruleId]);

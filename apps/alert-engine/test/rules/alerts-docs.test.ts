@@ -11,10 +11,15 @@ type Verify = (secret: string, headers: Record<string, string>, rawBody: string,
 const DOC = readFileSync(resolve(__dirname, '../../../../docs/alerts.md'), 'utf8');
 
 function documentedVerifier(): Verify {
-  const block = [...DOC.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1] as string).find((code) => code.includes('function verifyWebhook'));
+  const block = [...DOC.matchAll(/```js\n([\s\S]*?)```/g)]
+    .map((m) => m[1] as string)
+    .find((code) => code.includes('function verifyWebhook'));
   if (block === undefined) throw new Error('docs/alerts.md has no js block with function verifyWebhook');
   const body = block.replace(/^import .*$/m, '').replace(/^export /m, '');
-  return new Function('createHmac', 'timingSafeEqual', `${body}\nreturn verifyWebhook;`)(createHmac, timingSafeEqual) as Verify;
+  return new Function('createHmac', 'timingSafeEqual', `${body}\nreturn verifyWebhook;`)(
+    createHmac,
+    timingSafeEqual,
+  ) as Verify;
 }
 
 function sign(secret: string, id: string, timestamp: number, body: string): string {
@@ -26,7 +31,11 @@ describe('the webhook verification example in docs/alerts.md', () => {
   const verify = documentedVerifier();
   const secret = `whsec_${randomBytes(24).toString('base64')}`;
   const now = Math.floor(Date.now() / 1000);
-  const body = JSON.stringify({ type: 'alert.fired', timestamp: new Date().toISOString(), data: { alertId: 'ntf_1', value: 4012.5 } });
+  const body = JSON.stringify({
+    type: 'alert.fired',
+    timestamp: new Date().toISOString(),
+    data: { alertId: 'ntf_1', value: 4012.5 },
+  });
   const headers = (overrides: Record<string, string> = {}) => ({
     'webhook-id': 'msg_1',
     'webhook-timestamp': String(now),
@@ -37,7 +46,14 @@ describe('the webhook verification example in docs/alerts.md', () => {
   it('accepts a correctly signed request, also among several signatures', () => {
     expect(verify(secret, headers(), body, now)).toBe(true);
     const other = `whsec_${randomBytes(24).toString('base64')}`;
-    expect(verify(secret, headers({ 'webhook-signature': `${sign(other, 'msg_1', now, body)} ${sign(secret, 'msg_1', now, body)}` }), body, now)).toBe(true);
+    expect(
+      verify(
+        secret,
+        headers({ 'webhook-signature': `${sign(other, 'msg_1', now, body)} ${sign(secret, 'msg_1', now, body)}` }),
+        body,
+        now,
+      ),
+    ).toBe(true);
   });
 
   it('refuses a changed body, id or timestamp, another secret, a stale timestamp or missing headers', () => {

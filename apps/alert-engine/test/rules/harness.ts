@@ -49,7 +49,11 @@ export async function startRulesApi(kind: DatabaseKind, queueInput?: Queue): Pro
     },
     async readOutbox() {
       const entries = await queue.read(STREAMS.outbox, 'rules-test', 'reader', { count: 1000 });
-      await queue.ack(STREAMS.outbox, 'rules-test', entries.map((entry) => entry.id));
+      await queue.ack(
+        STREAMS.outbox,
+        'rules-test',
+        entries.map((entry) => entry.id),
+      );
       return entries.map((entry) => entry.payload);
     },
     async cleanup() {
@@ -63,7 +67,11 @@ export async function startRulesApi(kind: DatabaseKind, queueInput?: Queue): Pro
 /** A minimal valid rule of each type. */
 export const MINIMAL_RULES = {
   price_above: { type: 'price_above', target: { tokenId: 'coingecko:ethereum' }, threshold: 4000 },
-  price_below: { type: 'price_below', target: { tokenId: 'ethereum:0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48', chain: 'ethereum' }, threshold: 0.99 },
+  price_below: {
+    type: 'price_below',
+    target: { tokenId: 'ethereum:0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48', chain: 'ethereum' },
+    threshold: 0.99,
+  },
   price_change_pct: { type: 'price_change_pct', target: { tokenId: 'coingecko:bitcoin' }, threshold: -5, window: '1h' },
   tvl_above: { type: 'tvl_above', target: { protocolId: 'aave-v3' }, threshold: 20_000_000_000 },
   tvl_below: { type: 'tvl_below', target: { protocolId: 'uniswap-v3', chain: 'arbitrum' }, threshold: 1_000_000_000 },

@@ -46,7 +46,13 @@ export function describeRulesApi(kind: DatabaseKind): void {
 
         const stored = await loadRule(api.db, created.id);
         const window = 'window' in body ? body.window : undefined;
-        expect(stored).toMatchObject({ type, threshold: body.threshold, window: window ?? null, cooldownSec: 300, rearmPct: 0.5 });
+        expect(stored).toMatchObject({
+          type,
+          threshold: body.threshold,
+          window: window ?? null,
+          cooldownSec: 300,
+          rearmPct: 0.5,
+        });
         expect(stored?.windowMs).toBe(window === undefined ? null : ALERT_WINDOWS_MS[window]);
 
         const got = await api.call(alice, { url: `/v2/alerts/${created.id}` });
@@ -62,9 +68,20 @@ export function describeRulesApi(kind: DatabaseKind): void {
           payload: { threshold: body.threshold * 2, name: 'renamed', cooldownSec: 60, priority: 'high' },
         });
         expect(patched.statusCode).toBe(200);
-        expect(patched.json()).toMatchObject({ ...created, threshold: body.threshold * 2, name: 'renamed', cooldownSec: 60, priority: 'high', updatedAt: expect.any(String) });
+        expect(patched.json()).toMatchObject({
+          ...created,
+          threshold: body.threshold * 2,
+          name: 'renamed',
+          cooldownSec: 60,
+          priority: 'high',
+          updatedAt: expect.any(String),
+        });
         expect(Date.parse(patched.json().updatedAt)).toBeGreaterThan(Date.parse(created.updatedAt));
-        expect(await loadRule(api.db, created.id)).toMatchObject({ threshold: body.threshold * 2, name: 'renamed', cooldownSec: 60 });
+        expect(await loadRule(api.db, created.id)).toMatchObject({
+          threshold: body.threshold * 2,
+          name: 'renamed',
+          cooldownSec: 60,
+        });
 
         const deleted = await api.call(alice, { method: 'DELETE', url: `/v2/alerts/${created.id}` });
         expect(deleted.statusCode).toBe(204);
@@ -92,12 +109,22 @@ export function describeRulesApi(kind: DatabaseKind): void {
         };
         const created = await create(key, body);
         expect(created).toMatchObject(body);
-        expect(await loadRule(api.db, created.id)).toMatchObject({ owner, apiKeyId: id, chain: 'ethereum', windowMs: 300_000, enabled: false });
+        expect(await loadRule(api.db, created.id)).toMatchObject({
+          owner,
+          apiKeyId: id,
+          chain: 'ethereum',
+          windowMs: 300_000,
+          enabled: false,
+        });
       });
 
       it('removes the window when the type changes to a level rule with window: null', async () => {
         const created = await create(alice, { ...MINIMAL_RULES.price_change_pct, channels: WEBSOCKET });
-        const res = await api.call(alice, { method: 'PATCH', url: `/v2/alerts/${created.id}`, payload: { type: 'price_above', threshold: 50_000, window: null } });
+        const res = await api.call(alice, {
+          method: 'PATCH',
+          url: `/v2/alerts/${created.id}`,
+          payload: { type: 'price_above', threshold: 50_000, window: null },
+        });
         expect(res.statusCode).toBe(200);
         expect(res.json()).toMatchObject({ type: 'price_above', threshold: 50_000 });
         expect(res.json()).not.toHaveProperty('window');
@@ -107,16 +134,28 @@ export function describeRulesApi(kind: DatabaseKind): void {
 
     describe('webhook secrets', () => {
       it('shows a new secret in the create response only, and its prefix afterwards', async () => {
-        const created = await create(alice, { ...MINIMAL_RULES.price_above, channels: [{ type: 'webhook', url: 'https://hooks.example.com/a' }] });
+        const created = await create(alice, {
+          ...MINIMAL_RULES.price_above,
+          channels: [{ type: 'webhook', url: 'https://hooks.example.com/a' }],
+        });
         const [channel] = created.channels;
-        expect(channel).toEqual({ type: 'webhook', url: 'https://hooks.example.com/a', secret: expect.stringMatching(SECRET), secretPrefix: expect.any(String) });
+        expect(channel).toEqual({
+          type: 'webhook',
+          url: 'https://hooks.example.com/a',
+          secret: expect.stringMatching(SECRET),
+          secretPrefix: expect.any(String),
+        });
         const secret = channel?.type === 'webhook' ? (channel.secret as string) : '';
         expect(Buffer.from(secret.slice('whsec_'.length), 'base64')).toHaveLength(24);
         expect(created.channels[0]).toMatchObject({ secretPrefix: secret.slice(0, 10) });
-        expect(await loadRule(api.db, created.id)).toMatchObject({ channels: [{ type: 'webhook', url: 'https://hooks.example.com/a', secret }] });
+        expect(await loadRule(api.db, created.id)).toMatchObject({
+          channels: [{ type: 'webhook', url: 'https://hooks.example.com/a', secret }],
+        });
 
         const got = (await api.call(alice, { url: `/v2/alerts/${created.id}` })).json();
-        expect(got.channels).toEqual([{ type: 'webhook', url: 'https://hooks.example.com/a', secretPrefix: secret.slice(0, 10) }]);
+        expect(got.channels).toEqual([
+          { type: 'webhook', url: 'https://hooks.example.com/a', secretPrefix: secret.slice(0, 10) },
+        ]);
         const listed = RuleListSchema.parse((await api.call(alice, { url: '/v2/alerts?limit=100' })).json());
         expect(JSON.stringify(listed)).not.toContain(secret);
         const enabled = await api.call(alice, { method: 'POST', url: `/v2/alerts/${created.id}/enable` });
@@ -124,22 +163,43 @@ export function describeRulesApi(kind: DatabaseKind): void {
       });
 
       it('keeps the secret of a URL the rule had and shows a new one for a new URL', async () => {
-        const created = await create(alice, { ...MINIMAL_RULES.tvl_above, channels: [{ type: 'webhook', url: 'https://a.example.com/hook' }] });
+        const created = await create(alice, {
+          ...MINIMAL_RULES.tvl_above,
+          channels: [{ type: 'webhook', url: 'https://a.example.com/hook' }],
+        });
         const first = await loadRule(api.db, created.id);
         const oldSecret = first?.channels[0]?.type === 'webhook' ? first.channels[0].secret : '';
 
-        const threshold = await api.call(alice, { method: 'PATCH', url: `/v2/alerts/${created.id}`, payload: { threshold: 1 } });
+        const threshold = await api.call(alice, {
+          method: 'PATCH',
+          url: `/v2/alerts/${created.id}`,
+          payload: { threshold: 1 },
+        });
         expect(JSON.stringify(threshold.json())).not.toContain('"secret"');
 
         const res = await api.call(alice, {
           method: 'PATCH',
           url: `/v2/alerts/${created.id}`,
-          payload: { channels: [{ type: 'webhook', url: 'https://a.example.com/hook' }, { type: 'webhook', url: 'https://b.example.com/hook' }] },
+          payload: {
+            channels: [
+              { type: 'webhook', url: 'https://a.example.com/hook' },
+              { type: 'webhook', url: 'https://b.example.com/hook' },
+            ],
+          },
         });
         expect(res.statusCode).toBe(200);
         const [kept, added] = res.json().channels;
-        expect(kept).toEqual({ type: 'webhook', url: 'https://a.example.com/hook', secretPrefix: oldSecret.slice(0, 10) });
-        expect(added).toEqual({ type: 'webhook', url: 'https://b.example.com/hook', secretPrefix: expect.any(String), secret: expect.stringMatching(SECRET) });
+        expect(kept).toEqual({
+          type: 'webhook',
+          url: 'https://a.example.com/hook',
+          secretPrefix: oldSecret.slice(0, 10),
+        });
+        expect(added).toEqual({
+          type: 'webhook',
+          url: 'https://b.example.com/hook',
+          secretPrefix: expect.any(String),
+          secret: expect.stringMatching(SECRET),
+        });
         expect(added.secret).not.toBe(oldSecret);
         const stored = await loadRule(api.db, created.id);
         expect(stored?.channels).toEqual([
@@ -152,11 +212,26 @@ export function describeRulesApi(kind: DatabaseKind): void {
         const url = 'https://gone.example.com/hook';
         const created = await create(alice, { ...MINIMAL_RULES.price_below, channels: [{ type: 'webhook', url }] });
         // What delivery does when the endpoint answers 410 Gone.
-        await api.db.query(`UPDATE alert_rules SET channels = jsonb_set(channels, '{0,disabledAt}', '"2026-01-01T00:00:00.000Z"') WHERE id = $1`, [created.id]);
-        const patched = await api.call(alice, { method: 'PATCH', url: `/v2/alerts/${created.id}`, payload: { threshold: 0.98 } });
+        await api.db.query(
+          `UPDATE alert_rules SET channels = jsonb_set(channels, '{0,disabledAt}', '"2026-01-01T00:00:00.000Z"') WHERE id = $1`,
+          [created.id],
+        );
+        const patched = await api.call(alice, {
+          method: 'PATCH',
+          url: `/v2/alerts/${created.id}`,
+          payload: { threshold: 0.98 },
+        });
         expect(patched.json().channels[0]).toMatchObject({ url, disabledAt: '2026-01-01T00:00:00.000Z' });
-        const resent = await api.call(alice, { method: 'PATCH', url: `/v2/alerts/${created.id}`, payload: { channels: [{ type: 'webhook', url }] } });
-        expect(resent.json().channels[0]).toEqual({ type: 'webhook', url, secretPrefix: created.channels[0]?.type === 'webhook' ? created.channels[0].secretPrefix : '' });
+        const resent = await api.call(alice, {
+          method: 'PATCH',
+          url: `/v2/alerts/${created.id}`,
+          payload: { channels: [{ type: 'webhook', url }] },
+        });
+        expect(resent.json().channels[0]).toEqual({
+          type: 'webhook',
+          url,
+          secretPrefix: created.channels[0]?.type === 'webhook' ? created.channels[0].secretPrefix : '',
+        });
       });
     });
 
@@ -164,21 +239,87 @@ export function describeRulesApi(kind: DatabaseKind): void {
       const base = { ...MINIMAL_RULES.price_above, channels: WEBSOCKET };
       it.each([
         ['a negative price', 'body.threshold', { ...base, threshold: -1 }, 'body.threshold: expected a number >= 0'],
-        ['a threshold that is not a number', 'body.threshold', { ...base, threshold: '4000' }, 'body.threshold: expected a number, got a string'],
-        ['a price rule without tokenId', 'body.target.tokenId', { ...base, target: { chain: 'ethereum' } }, 'body.target.tokenId: required'],
-        ['a malformed tokenId', 'body.target.tokenId', { ...base, target: { tokenId: 'ETH' } }, expect.stringMatching(/^body\.target\.tokenId: /)],
-        ['a change rule without window', 'body.window', { ...MINIMAL_RULES.tvl_change_pct, window: undefined, channels: WEBSOCKET }, "body.window: required for *_change_pct rules: '5m', '1h' or '24h'"],
-        ['a level rule with a window', 'body.window', { ...base, window: '1h' }, 'body.window: only *_change_pct rules take a window'],
-        ['a webhook URL that is not http(s)', 'body.channels.0.url', { ...base, channels: [{ type: 'webhook', url: 'ftp://example.com/x' }] }, 'body.channels.0.url: expected an http or https URL'],
-        ['an email that is not one', 'body.channels.0.to', { ...base, channels: [{ type: 'email', to: 'nobody' }] }, 'body.channels.0.to: expected an email address'],
+        [
+          'a threshold that is not a number',
+          'body.threshold',
+          { ...base, threshold: '4000' },
+          'body.threshold: expected a number, got a string',
+        ],
+        [
+          'a price rule without tokenId',
+          'body.target.tokenId',
+          { ...base, target: { chain: 'ethereum' } },
+          'body.target.tokenId: required',
+        ],
+        [
+          'a malformed tokenId',
+          'body.target.tokenId',
+          { ...base, target: { tokenId: 'ETH' } },
+          expect.stringMatching(/^body\.target\.tokenId: /),
+        ],
+        [
+          'a change rule without window',
+          'body.window',
+          { ...MINIMAL_RULES.tvl_change_pct, window: undefined, channels: WEBSOCKET },
+          "body.window: required for *_change_pct rules: '5m', '1h' or '24h'",
+        ],
+        [
+          'a level rule with a window',
+          'body.window',
+          { ...base, window: '1h' },
+          'body.window: only *_change_pct rules take a window',
+        ],
+        [
+          'a webhook URL that is not http(s)',
+          'body.channels.0.url',
+          { ...base, channels: [{ type: 'webhook', url: 'ftp://example.com/x' }] },
+          'body.channels.0.url: expected an http or https URL',
+        ],
+        [
+          'an email that is not one',
+          'body.channels.0.to',
+          { ...base, channels: [{ type: 'email', to: 'nobody' }] },
+          'body.channels.0.to: expected an email address',
+        ],
         ['no channel', 'body.channels', { ...base, channels: [] }, 'body.channels: expected at least 1 entry'],
-        ['a channel twice', 'body.channels.1', { ...base, channels: [{ type: 'email', to: 'a@example.com' }, { type: 'email', to: 'A@example.com' }] }, 'body.channels.1: repeats channels.0'],
+        [
+          'a channel twice',
+          'body.channels.1',
+          {
+            ...base,
+            channels: [
+              { type: 'email', to: 'a@example.com' },
+              { type: 'email', to: 'A@example.com' },
+            ],
+          },
+          'body.channels.1: repeats channels.0',
+        ],
         ['an unknown field', 'body.owner', { ...base, owner: 'someone-else' }, 'body.owner: unknown field'],
-        ['an unknown field in target', 'body.target.network', { ...base, target: { tokenId: 'coingecko:ethereum', network: 'x' } }, 'body.target.network: unknown field'],
-        ['an unknown type', 'body.type', { ...base, type: 'volume_above' }, expect.stringMatching(/^body\.type: expected one of "price_above"/)],
+        [
+          'an unknown field in target',
+          'body.target.network',
+          { ...base, target: { tokenId: 'coingecko:ethereum', network: 'x' } },
+          'body.target.network: unknown field',
+        ],
+        [
+          'an unknown type',
+          'body.type',
+          { ...base, type: 'volume_above' },
+          expect.stringMatching(/^body\.type: expected one of "price_above"/),
+        ],
         // PostgreSQL cannot store U+0000: refused before the insert, not a 500 from it.
-        ['a name with a NUL byte', 'body.name', { ...base, name: 'ETH\u0000up' }, 'body.name: must not contain NUL bytes'],
-        ['a webhook URL with a NUL byte', 'body.channels.0.url', { ...base, channels: [{ type: 'webhook', url: 'https://example.com/\u0000' }] }, 'body.channels.0.url: must not contain NUL bytes'],
+        [
+          'a name with a NUL byte',
+          'body.name',
+          { ...base, name: 'ETH\u0000up' },
+          'body.name: must not contain NUL bytes',
+        ],
+        [
+          'a webhook URL with a NUL byte',
+          'body.channels.0.url',
+          { ...base, channels: [{ type: 'webhook', url: 'https://example.com/\u0000' }] },
+          'body.channels.0.url: must not contain NUL bytes',
+        ],
       ])('refuses %s, naming %s', async (_name, field, body, message) => {
         const res = await api.call(alice, { method: 'POST', url: '/v2/alerts', payload: body });
         expect(res.statusCode).toBe(400);
@@ -186,7 +327,11 @@ export function describeRulesApi(kind: DatabaseKind): void {
       });
 
       it('refuses a body over 64 KiB with 413 MESSAGE_TOO_LARGE, as docs/alerts.md says', async () => {
-        const res = await api.call(alice, { method: 'POST', url: '/v2/alerts', payload: { ...base, name: 'x'.repeat(65 * 1024) } });
+        const res = await api.call(alice, {
+          method: 'POST',
+          url: '/v2/alerts',
+          payload: { ...base, name: 'x'.repeat(65 * 1024) },
+        });
         expect(res.statusCode).toBe(413);
         expect(res.json()).toEqual({ code: 'MESSAGE_TOO_LARGE', message: 'the request body is larger than 64 KiB' });
       });
@@ -201,9 +346,17 @@ export function describeRulesApi(kind: DatabaseKind): void {
         ['GET', '/history'],
       ] as const)('%s /v2/alerts/:id%s refuses an id that is not a uuid, naming params.id', async (method, suffix) => {
         const payload = method === 'PATCH' ? { threshold: 1 } : undefined;
-        const res = await api.call(alice, { method, url: `/v2/alerts/not-a-uuid${suffix}`, ...(payload ? { payload } : {}) });
+        const res = await api.call(alice, {
+          method,
+          url: `/v2/alerts/not-a-uuid${suffix}`,
+          ...(payload ? { payload } : {}),
+        });
         expect(res.statusCode).toBe(400);
-        expect(res.json()).toEqual({ code: 'BAD_REQUEST', field: 'params.id', message: 'params.id: expected the uuid format' });
+        expect(res.json()).toEqual({
+          code: 'BAD_REQUEST',
+          field: 'params.id',
+          message: 'params.id: expected the uuid format',
+        });
       });
 
       it.each([
@@ -213,17 +366,30 @@ export function describeRulesApi(kind: DatabaseKind): void {
         ['/v2/alerts?enabled=yes', 'query.enabled'],
         ['/v2/alerts?type=price', 'query.type'],
         ['/v2/alerts?cursor=bogus', 'query.cursor'],
-        [`/v2/alerts?cursor=${Buffer.from(JSON.stringify(['2026-13-01T00:00:00.000000Z', randomUUID()])).toString('base64url')}`, 'query.cursor'],
-        [`/v2/alerts?cursor=${Buffer.from(JSON.stringify(['2026-01-01T00:00:00.000000Z', 'not-a-uuid'])).toString('base64url')}`, 'query.cursor'],
+        [
+          `/v2/alerts?cursor=${Buffer.from(JSON.stringify(['2026-13-01T00:00:00.000000Z', randomUUID()])).toString('base64url')}`,
+          'query.cursor',
+        ],
+        [
+          `/v2/alerts?cursor=${Buffer.from(JSON.stringify(['2026-01-01T00:00:00.000000Z', 'not-a-uuid'])).toString('base64url')}`,
+          'query.cursor',
+        ],
       ])('GET %s is a 400 naming %s', async (url, field) => {
         const res = await api.call(alice, { url });
         expect(res.statusCode).toBe(400);
-        expect(res.json()).toEqual({ code: 'BAD_REQUEST', field, message: expect.stringMatching(new RegExp(`^${field.replace('.', '\\.')}: `)) });
+        expect(res.json()).toEqual({
+          code: 'BAD_REQUEST',
+          field,
+          message: expect.stringMatching(new RegExp(`^${field.replace('.', '\\.')}: `)),
+        });
       });
 
       it('refuses a history query with a bad limit or cursor', async () => {
         const rule = await create(alice, base);
-        for (const [query, field] of [['limit=0', 'query.limit'], ['cursor=%%%', 'query.cursor']]) {
+        for (const [query, field] of [
+          ['limit=0', 'query.limit'],
+          ['cursor=%%%', 'query.cursor'],
+        ]) {
           const res = await api.call(alice, { url: `/v2/alerts/${rule.id}/history?${query}` });
           expect(res.statusCode).toBe(400);
           expect(res.json().field).toBe(field);
@@ -233,7 +399,12 @@ export function describeRulesApi(kind: DatabaseKind): void {
       it.each([
         ['an empty update', 'body', {}, 'body: an update needs at least one field'],
         ['an unknown field', 'body.owner', { owner: 'x', threshold: 5 }, 'body.owner: unknown field'],
-        ['a bad channel', 'body.channels.0.url', { channels: [{ type: 'webhook', url: 'nope' }] }, 'body.channels.0.url: expected an http or https URL'],
+        [
+          'a bad channel',
+          'body.channels.0.url',
+          { channels: [{ type: 'webhook', url: 'nope' }] },
+          'body.channels.0.url: expected an http or https URL',
+        ],
         ['a name with a NUL byte', 'body.name', { name: '\u0000' }, 'body.name: must not contain NUL bytes'],
       ])('PATCH refuses %s, naming %s', async (_name, field, payload, message) => {
         const rule = await create(alice, base);
@@ -251,7 +422,11 @@ export function describeRulesApi(kind: DatabaseKind): void {
         ] as const) {
           const res = await api.call(alice, { method: 'PATCH', url: `/v2/alerts/${rule.id}`, payload });
           expect(res.statusCode).toBe(400);
-          expect(res.json()).toMatchObject({ code: 'BAD_REQUEST', field, message: expect.stringMatching(new RegExp(`^${field.replace(/\./g, '\\.')}: `)) });
+          expect(res.json()).toMatchObject({
+            code: 'BAD_REQUEST',
+            field,
+            message: expect.stringMatching(new RegExp(`^${field.replace(/\./g, '\\.')}: `)),
+          });
         }
         expect((await api.call(alice, { url: `/v2/alerts/${rule.id}` })).json()).toEqual(rule);
       });
@@ -280,7 +455,10 @@ export function describeRulesApi(kind: DatabaseKind): void {
       });
 
       it("answers 404 for another owner's rule on every route and leaves it untouched", async () => {
-        const rule = await create(alice, { ...MINIMAL_RULES.tvl_below, channels: [{ type: 'webhook', url: 'https://alice.example.com/hook' }] });
+        const rule = await create(alice, {
+          ...MINIMAL_RULES.tvl_below,
+          channels: [{ type: 'webhook', url: 'https://alice.example.com/hook' }],
+        });
         await api.readOutbox();
         const routes = [
           ['GET', ''],
@@ -293,13 +471,20 @@ export function describeRulesApi(kind: DatabaseKind): void {
         ] as const;
         for (const [method, suffix] of routes) {
           const payload = method === 'PATCH' ? { threshold: 1 } : undefined;
-          const res = await api.call(bob, { method, url: `/v2/alerts/${rule.id}${suffix}`, ...(payload ? { payload } : {}) });
+          const res = await api.call(bob, {
+            method,
+            url: `/v2/alerts/${rule.id}${suffix}`,
+            ...(payload ? { payload } : {}),
+          });
           expect([method, suffix, res.statusCode, res.json().code]).toEqual([method, suffix, 404, 'NOT_FOUND']);
         }
         const list = RuleListSchema.parse((await api.call(bob, { url: '/v2/alerts' })).json());
         expect(list.rules.map((r) => r.id)).not.toContain(rule.id);
         const { secret: _shownOnce, ...channel } = rule.channels[0] as { secret?: string };
-        expect((await api.call(alice, { url: `/v2/alerts/${rule.id}` })).json()).toEqual({ ...rule, channels: [channel] });
+        expect((await api.call(alice, { url: `/v2/alerts/${rule.id}` })).json()).toEqual({
+          ...rule,
+          channels: [channel],
+        });
         expect(await api.readOutbox()).toEqual([]);
       });
     });
@@ -307,14 +492,28 @@ export function describeRulesApi(kind: DatabaseKind): void {
     describe('tier cap', () => {
       it('refuses the 11th rule of a free owner with 403 LIMIT_EXCEEDED, and accepts one again after a delete', async () => {
         const { key } = await api.key('free');
-        const created = await Promise.all(Array.from({ length: 10 }, () => create(key, { ...MINIMAL_RULES.price_above, channels: WEBSOCKET })));
-        const res = await api.call(key, { method: 'POST', url: '/v2/alerts', payload: { ...MINIMAL_RULES.price_above, channels: WEBSOCKET } });
+        const created = await Promise.all(
+          Array.from({ length: 10 }, () => create(key, { ...MINIMAL_RULES.price_above, channels: WEBSOCKET })),
+        );
+        const res = await api.call(key, {
+          method: 'POST',
+          url: '/v2/alerts',
+          payload: { ...MINIMAL_RULES.price_above, channels: WEBSOCKET },
+        });
         expect(res.statusCode).toBe(403);
         expect(res.json()).toEqual({ code: 'LIMIT_EXCEEDED', message: expect.stringContaining('maxAlertRules') });
         expect(res.json().message).toContain('at most 10 rules');
         // Disabled rules count too.
         await api.call(key, { method: 'POST', url: `/v2/alerts/${created[0]?.id}/disable` });
-        expect((await api.call(key, { method: 'POST', url: '/v2/alerts', payload: { ...MINIMAL_RULES.price_above, channels: WEBSOCKET } })).statusCode).toBe(403);
+        expect(
+          (
+            await api.call(key, {
+              method: 'POST',
+              url: '/v2/alerts',
+              payload: { ...MINIMAL_RULES.price_above, channels: WEBSOCKET },
+            })
+          ).statusCode,
+        ).toBe(403);
         await api.call(key, { method: 'DELETE', url: `/v2/alerts/${created[1]?.id}` });
         await create(key, { ...MINIMAL_RULES.price_above, channels: WEBSOCKET });
       });
@@ -322,10 +521,19 @@ export function describeRulesApi(kind: DatabaseKind): void {
       it('never lets concurrent creates overshoot the cap', async () => {
         const { key, owner } = await api.key('free');
         const results = await Promise.all(
-          Array.from({ length: 14 }, () => api.call(key, { method: 'POST', url: '/v2/alerts', payload: { ...MINIMAL_RULES.tvl_above, channels: WEBSOCKET } })),
+          Array.from({ length: 14 }, () =>
+            api.call(key, {
+              method: 'POST',
+              url: '/v2/alerts',
+              payload: { ...MINIMAL_RULES.tvl_above, channels: WEBSOCKET },
+            }),
+          ),
         );
         expect(results.map((r) => r.statusCode).sort()).toEqual([...Array(10).fill(201), ...Array(4).fill(403)]);
-        const { rows } = await api.db.query<{ n: number }>('SELECT count(*)::int AS n FROM alert_rules WHERE owner = $1', [owner]);
+        const { rows } = await api.db.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM alert_rules WHERE owner = $1',
+          [owner],
+        );
         expect(rows[0]?.n).toBe(10);
       });
     });
@@ -339,7 +547,8 @@ export function describeRulesApi(kind: DatabaseKind): void {
         expect(disabled.statusCode).toBe(200);
         expect(disabled.json()).toMatchObject({ id: rule.id, enabled: false });
         expect(await loadRule(api.db, rule.id)).toMatchObject({ enabled: false });
-        const ids = async (query: string) => RuleListSchema.parse((await api.call(key, { url: `/v2/alerts?${query}` })).json()).rules.map((r) => r.id);
+        const ids = async (query: string) =>
+          RuleListSchema.parse((await api.call(key, { url: `/v2/alerts?${query}` })).json()).rules.map((r) => r.id);
         expect(await ids('enabled=false')).toEqual([rule.id]);
         expect(await ids('enabled=true')).toEqual([other.id]);
         const enabled = await api.call(key, { method: 'POST', url: `/v2/alerts/${rule.id}/enable` });
@@ -352,7 +561,11 @@ export function describeRulesApi(kind: DatabaseKind): void {
     describe('test-fire', () => {
       it('appends exactly one test Notification to the outbox', async () => {
         await api.readOutbox();
-        const rule = await create(alice, { ...MINIMAL_RULES.price_change_pct, name: 'BTC dump', channels: [{ type: 'websocket' }, { type: 'email', to: 'me@example.com' }] });
+        const rule = await create(alice, {
+          ...MINIMAL_RULES.price_change_pct,
+          name: 'BTC dump',
+          channels: [{ type: 'websocket' }, { type: 'email', to: 'me@example.com' }],
+        });
         const res = await api.call(alice, { method: 'POST', url: `/v2/alerts/${rule.id}/test` });
         expect(res.statusCode).toBe(202);
         const { notificationId } = res.json();
@@ -384,7 +597,7 @@ export function describeRulesApi(kind: DatabaseKind): void {
     });
 
     describe('history', () => {
-      it('lists the rule\'s alert events newest first, paged, and only that rule\'s', async () => {
+      it("lists the rule's alert events newest first, paged, and only that rule's", async () => {
         const rule = await create(alice, { ...MINIMAL_RULES.price_above, channels: WEBSOCKET });
         const other = await create(alice, { ...MINIMAL_RULES.price_below, channels: WEBSOCKET });
         const empty = RuleHistorySchema.parse((await api.call(alice, { url: `/v2/alerts/${rule.id}/history` })).json());
@@ -415,9 +628,18 @@ export function describeRulesApi(kind: DatabaseKind): void {
         } while (cursor !== null && pages.length < 10);
         expect(pages).toEqual([['ntf_e', 'ntf_d'], ['ntf_c', 'ntf_b'], ['ntf_a']]);
 
-        const first = RuleHistorySchema.parse((await api.call(alice, { url: `/v2/alerts/${rule.id}/history?limit=1` })).json());
+        const first = RuleHistorySchema.parse(
+          (await api.call(alice, { url: `/v2/alerts/${rule.id}/history?limit=1` })).json(),
+        );
         expect(first.events).toEqual([
-          { id: 'ntf_e', firedAt: '2026-01-01T12:00:00.000Z', value: 4005, threshold: 4000, message: 'ETH above 4,000: 4005', payload: { value: 4005 } },
+          {
+            id: 'ntf_e',
+            firedAt: '2026-01-01T12:00:00.000Z',
+            value: 4005,
+            threshold: 4000,
+            message: 'ETH above 4,000: 4005',
+            payload: { value: 4005 },
+          },
         ]);
       });
     });
@@ -426,16 +648,21 @@ export function describeRulesApi(kind: DatabaseKind): void {
       it('pages newest first and stays stable when rules are created between pages', async () => {
         const { key } = await api.key('pro');
         const made: string[] = [];
-        for (const type of ALERT_RULE_TYPES.slice(0, 5)) made.push((await create(key, { ...MINIMAL_RULES[type], channels: WEBSOCKET })).id);
+        for (const type of ALERT_RULE_TYPES.slice(0, 5))
+          made.push((await create(key, { ...MINIMAL_RULES[type], channels: WEBSOCKET })).id);
         const newestFirst = [...made].reverse();
 
         const first = RuleListSchema.parse((await api.call(key, { url: '/v2/alerts?limit=2' })).json());
         expect(first.rules.map((r) => r.id)).toEqual(newestFirst.slice(0, 2));
         expect(first.nextCursor).toEqual(expect.any(String));
         const inserted = await create(key, { ...MINIMAL_RULES.tvl_change_pct, channels: WEBSOCKET });
-        const second = RuleListSchema.parse((await api.call(key, { url: `/v2/alerts?limit=2&cursor=${first.nextCursor}` })).json());
+        const second = RuleListSchema.parse(
+          (await api.call(key, { url: `/v2/alerts?limit=2&cursor=${first.nextCursor}` })).json(),
+        );
         expect(second.rules.map((r) => r.id)).toEqual(newestFirst.slice(2, 4));
-        const third = RuleListSchema.parse((await api.call(key, { url: `/v2/alerts?limit=2&cursor=${second.nextCursor}` })).json());
+        const third = RuleListSchema.parse(
+          (await api.call(key, { url: `/v2/alerts?limit=2&cursor=${second.nextCursor}` })).json(),
+        );
         expect(third).toEqual({ rules: [expect.objectContaining({ id: newestFirst[4] })], nextCursor: null });
 
         const all = RuleListSchema.parse((await api.call(key, { url: '/v2/alerts' })).json());
@@ -467,7 +694,12 @@ export function describeRulesApi(kind: DatabaseKind): void {
         const createOp = doc.paths['/v2/alerts'].post;
         expect(createOp.requestBody.content['application/json'].schema).toBeDefined();
         expect(Object.keys(createOp.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403']));
-        expect(doc.paths['/v2/alerts'].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['cursor', 'enabled', 'limit', 'type']);
+        expect(doc.paths['/v2/alerts'].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+          'cursor',
+          'enabled',
+          'limit',
+          'type',
+        ]);
       });
 
       it('has every route in the user guide, docs/alerts.md', async () => {
@@ -475,7 +707,9 @@ export function describeRulesApi(kind: DatabaseKind): void {
         const doc = (await api.app.inject('/openapi.json')).json();
         const routes = Object.entries(doc.paths as Record<string, object>)
           .filter(([path]) => path.startsWith('/v2/alerts') && !path.startsWith('/v2/alerts/deliveries'))
-          .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replace('{id}', ':id')}`));
+          .flatMap(([path, operations]) =>
+            Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replace('{id}', ':id')}`),
+          );
         expect(routes).toHaveLength(9);
         for (const route of routes) expect([route, guide.includes(`\`${route}`)]).toEqual([route, true]);
       });

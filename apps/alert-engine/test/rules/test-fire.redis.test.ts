@@ -30,7 +30,11 @@ describe('test-fire on a Redis outbox', () => {
 
   it('appends exactly one Notification, readable by another consumer of the stream', async () => {
     const { key } = await api.key('free');
-    const created = await api.call(key, { method: 'POST', url: '/v2/alerts', payload: { ...MINIMAL_RULES.tvl_below, channels: [{ type: 'websocket' }] } });
+    const created = await api.call(key, {
+      method: 'POST',
+      url: '/v2/alerts',
+      payload: { ...MINIMAL_RULES.tvl_below, channels: [{ type: 'websocket' }] },
+    });
     const rule = created.json();
     const before = await queue.length(STREAMS.outbox);
     const res = await api.call(key, { method: 'POST', url: `/v2/alerts/${rule.id}/test` });

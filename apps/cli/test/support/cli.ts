@@ -4,7 +4,10 @@ import { runCliProcess, type CliRun } from '../../src/testing';
 export { exitCode, spawnCli, type CliProcess } from '../../src/testing';
 
 /** The CLI run in-process: exit code and what it printed. */
-export async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+export async function cli(
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const code = await runCli(argv, env, { out: (t) => (out += t), err: (t) => (err += t) });

@@ -24,9 +24,15 @@ export const MAX_INGEST_BYTES = 8 * 1024 * 1024;
 export function registerIngestRoute(app: FastifyInstance, processor: Processor, token: string | undefined): void {
   app.post('/v1/ingest', { bodyLimit: MAX_INGEST_BYTES }, async (req, reply) => {
     if (!token) throw new ProtocolError('UNAUTHORIZED', 'ingest is disabled on this server: set INGEST_TOKEN');
-    if (!staticBearerMatches(req.headers, token)) throw new ProtocolError('UNAUTHORIZED', 'missing or wrong bearer token (Authorization: Bearer <INGEST_TOKEN>)');
+    if (!staticBearerMatches(req.headers, token))
+      throw new ProtocolError('UNAUTHORIZED', 'missing or wrong bearer token (Authorization: Bearer <INGEST_TOKEN>)');
     const batch = validate(IngestBatchSchema, req.body);
-    if (!batch.ok) throw new ProtocolError('BAD_REQUEST', batch.error.message, batch.error.field ? { field: batch.error.field } : {});
+    if (!batch.ok)
+      throw new ProtocolError(
+        'BAD_REQUEST',
+        batch.error.message,
+        batch.error.field ? { field: batch.error.field } : {},
+      );
 
     const rejected: IngestRejection[] = [];
     const records: ObservationRecord[] = [];
@@ -44,7 +50,13 @@ export function registerIngestRoute(app: FastifyInstance, processor: Processor, 
     } catch (err) {
       if (err instanceof PublishError || err instanceof BacklogFullError) {
         req.log.warn({ err }, 'ingest refused');
-        return reply.code(503).header('retry-after', '1').send({ code: 'UNAVAILABLE', message: `${err.message}; nothing from this batch was accepted, send it again` });
+        return reply
+          .code(503)
+          .header('retry-after', '1')
+          .send({
+            code: 'UNAVAILABLE',
+            message: `${err.message}; nothing from this batch was accepted, send it again`,
+          });
       }
       throw err;
     }

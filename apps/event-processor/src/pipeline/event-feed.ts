@@ -21,7 +21,12 @@ export class EventFeed {
     private readonly maxLen: number,
     registry: Registry,
   ) {
-    this.appended = new Counter({ name: 'processor_feed_events_total', help: 'Events appended to the events stream, by outcome', labelNames: ['outcome'], registers: [registry] });
+    this.appended = new Counter({
+      name: 'processor_feed_events_total',
+      help: 'Events appended to the events stream, by outcome',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
   }
 
   /**

@@ -7,5 +7,8 @@ import { recordKey, type ObservationRecord } from './records';
  */
 export function eventIdOf(record: ObservationRecord): string {
   const value = record.kind === 'price' ? record.price : record.tvl;
-  return createHash('sha256').update(`${recordKey(record)}|${record.timestamp}|${value}`).digest('base64url').slice(0, 22);
+  return createHash('sha256')
+    .update(`${recordKey(record)}|${record.timestamp}|${value}`)
+    .digest('base64url')
+    .slice(0, 22);
 }

@@ -59,7 +59,9 @@ export class Pipeline {
       await Promise.all(publishes);
     } catch (err) {
       for (const rollback of undo.reverse()) rollback();
-      throw new PublishError(err instanceof FeedError ? err.message : 'the engine did not take the events', { cause: err });
+      throw new PublishError(err instanceof FeedError ? err.message : 'the engine did not take the events', {
+        cause: err,
+      });
     }
     return outcomes;
   }
@@ -70,11 +72,14 @@ export class Pipeline {
     const value = record.kind === 'price' ? record.price : record.tvl;
     const label = (record.kind === 'price' ? record.symbol : record.name) ?? previous?.label;
     if (previous && record.timestamp < previous.observedAt) return { outcome: 'stale' };
-    if (previous && record.timestamp === previous.observedAt && value === previous.observedValue) return { outcome: 'duplicate' };
+    if (previous && record.timestamp === previous.observedAt && value === previous.observedValue)
+      return { outcome: 'duplicate' };
 
     const changed =
       previous !== undefined &&
-      (record.kind === 'price' ? isPriceChange(previous.publishedValue, value, this.thresholds) : isTvlChange(previous.publishedValue, value, this.thresholds));
+      (record.kind === 'price'
+        ? isPriceChange(previous.publishedValue, value, this.thresholds)
+        : isTvlChange(previous.publishedValue, value, this.thresholds));
     const entry: CacheEntry = {
       observedAt: record.timestamp,
       observedValue: value,

@@ -1,4 +1,11 @@
-import { IngestPriceSchema, IngestTvlSchema, validate, type IngestPrice, type IngestTvl, type Validated } from '@defi-realtime/protocol';
+import {
+  IngestPriceSchema,
+  IngestTvlSchema,
+  validate,
+  type IngestPrice,
+  type IngestTvl,
+  type Validated,
+} from '@defi-realtime/protocol';
 
 /** Where a record came from: decides whether it still has to be written to PostgreSQL. */
 export type RecordOrigin = 'ingest' | 'postgres' | 'poller' | 'simulator';

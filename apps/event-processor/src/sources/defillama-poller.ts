@@ -49,14 +49,29 @@ type ProtocolEntry = z.output<typeof ProtocolsResponse>[number];
 const PricesResponse = z.object({
   coins: z.record(
     z.string(),
-    z.looseObject({ price: z.number(), symbol: z.string().optional(), timestamp: z.number(), confidence: z.number().optional(), decimals: z.number().optional() }),
+    z.looseObject({
+      price: z.number(),
+      symbol: z.string().optional(),
+      timestamp: z.number(),
+      confidence: z.number().optional(),
+      decimals: z.number().optional(),
+    }),
   ),
 });
 
 /** DefiLlama spells chains as display names in `chainTvls`; our keys are its lower-case chain ids. */
-const CHAIN_NAMES: Record<string, string> = { avalanche: 'avax', binance: 'bsc', 'op mainnet': 'optimism', 'zksync era': 'era', 'polygon zkevm': 'polygon_zkevm', xdai: 'xdai', gnosis: 'xdai' };
+const CHAIN_NAMES: Record<string, string> = {
+  avalanche: 'avax',
+  binance: 'bsc',
+  'op mainnet': 'optimism',
+  'zksync era': 'era',
+  'polygon zkevm': 'polygon_zkevm',
+  xdai: 'xdai',
+  gnosis: 'xdai',
+};
 /** `chainTvls` also holds breakdowns that are not chains (borrowed, staking, pool2, ...). */
-const NOT_A_CHAIN = /(^|-)(borrowed|staking|pool2|vesting|offers|treasury|doublecounted|liquidstaking|dcandlsoverlap)$/i;
+const NOT_A_CHAIN =
+  /(^|-)(borrowed|staking|pool2|vesting|offers|treasury|doublecounted|liquidstaking|dcandlsoverlap)$/i;
 
 /**
  * Polls DefiLlama's public API in its own response shapes: `/protocols` for TVL (total
@@ -77,7 +92,9 @@ export class DefiLlamaPoller {
   start(): void {
     if (this.timer) return;
     const poll = () => {
-      this.running = this.running.then(() => this.pollOnce().catch((err: unknown) => this.logger.warn({ err }, 'DefiLlama poll failed')));
+      this.running = this.running.then(() =>
+        this.pollOnce().catch((err: unknown) => this.logger.warn({ err }, 'DefiLlama poll failed')),
+      );
     };
     poll();
     this.timer = setInterval(poll, this.options.intervalMs);
@@ -103,7 +120,10 @@ export class DefiLlamaPoller {
     const reference = this.options.reference;
     if (!reference) return;
     try {
-      const changed = { protocols: await reference.writeProtocols(protocols), tokens: await reference.writeTokens(tokens) };
+      const changed = {
+        protocols: await reference.writeProtocols(protocols),
+        tokens: await reference.writeTokens(tokens),
+      };
       if (changed.protocols + changed.tokens > 0) this.logger.info(changed, 'DefiLlama reference data stored');
     } catch (err) {
       // The points matter more than the names: they still go through.
@@ -130,7 +150,9 @@ export class DefiLlamaPoller {
 
   private async prices(): Promise<{ records: ObservationRecord[]; tokens: TokenReference[] }> {
     if (this.options.coins.length === 0) return { records: [], tokens: [] };
-    const body = PricesResponse.parse(await this.get(`${this.options.coinsUrl}/prices/current/${this.options.coins.join(',')}`));
+    const body = PricesResponse.parse(
+      await this.get(`${this.options.coinsUrl}/prices/current/${this.options.coins.join(',')}`),
+    );
     const records: ObservationRecord[] = [];
     const tokens: TokenReference[] = [];
     for (const [tokenId, coin] of Object.entries(body.coins)) {
@@ -160,7 +182,10 @@ export class DefiLlamaPoller {
   }
 
   private async get(url: string): Promise<unknown> {
-    const res = await fetch(url, { signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000), headers: { accept: 'application/json' } });
+    const res = await fetch(url, {
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
+      headers: { accept: 'application/json' },
+    });
     if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
     return res.json();
   }
@@ -200,13 +225,21 @@ function protocolReference(protocol: ProtocolEntry): ProtocolReference {
 }
 
 /** A priced coin's metadata, when it has a valid id and a symbol. */
-function tokenReference(id: string, symbol: string | undefined, decimals: number | undefined): TokenReference | undefined {
+function tokenReference(
+  id: string,
+  symbol: string | undefined,
+  decimals: number | undefined,
+): TokenReference | undefined {
   const parsed = parseTokenId(id);
   if (!parsed.ok || !symbol) return undefined;
   return {
     id: parsed.tokenId,
     symbol,
-    ...(typeof decimals === 'number' && Number.isInteger(decimals) && decimals >= 0 && decimals <= 255 ? { decimals } : {}),
-    ...(parsed.chain ? { chain: parsed.chain } : { coingeckoId: parsed.tokenId.slice(parsed.tokenId.indexOf(':') + 1) }),
+    ...(typeof decimals === 'number' && Number.isInteger(decimals) && decimals >= 0 && decimals <= 255
+      ? { decimals }
+      : {}),
+    ...(parsed.chain
+      ? { chain: parsed.chain }
+      : { coingeckoId: parsed.tokenId.slice(parsed.tokenId.indexOf(':') + 1) }),
   };
 }

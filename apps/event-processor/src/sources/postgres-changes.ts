@@ -5,9 +5,17 @@ import { z } from 'zod';
 import { toRecord, type ObservationRecord } from '../pipeline/records';
 
 // The trigger sends the row as JSON (row_to_json): snake_case columns, ISO timestamps.
-const PriceRowSchema = z.object({ token_id: z.string(), ts: z.string(), price: z.number(), confidence: z.number().nullable().optional() });
+const PriceRowSchema = z.object({
+  token_id: z.string(),
+  ts: z.string(),
+  price: z.number(),
+  confidence: z.number().nullable().optional(),
+});
 const TvlRowSchema = z.object({ protocol_id: z.string(), chain: z.string(), ts: z.string(), tvl: z.number() });
-const NOT_A_ROW: Validated<never> = { ok: false, error: { code: 'BAD_REQUEST', message: 'not a price_points or tvl_points row' } };
+const NOT_A_ROW: Validated<never> = {
+  ok: false,
+  error: { code: 'BAD_REQUEST', message: 'not a price_points or tvl_points row' },
+};
 
 /**
  * Streams rows that other pipelines insert into `price_points` / `tvl_points`: the
@@ -29,11 +37,16 @@ export async function listenForPointChanges(
       record = NOT_A_ROW;
     }
     if (!record.ok) {
-      logger.warn({ payload: payload.slice(0, 200), reason: record.error.message }, 'ignored a point notification that is not a valid row');
+      logger.warn(
+        { payload: payload.slice(0, 200), reason: record.error.message },
+        'ignored a point notification that is not a valid row',
+      );
       return;
     }
     const point = record.value;
-    process([point]).catch((err: unknown) => logger.error({ err, record: point }, 'point from PostgreSQL not published'));
+    process([point]).catch((err: unknown) =>
+      logger.error({ err, record: point }, 'point from PostgreSQL not published'),
+    );
   };
   const stops: Unlisten[] = [
     await db.listen(changeChannel('price_points', schema), handle(priceRecord)),

@@ -34,8 +34,20 @@ export interface SimulatorOptions {
   store?: (records: ObservationRecord[]) => void;
 }
 
-interface TokenState { id: string; symbol: string; decimals: number; chain?: string; price: number; volatility: number; stable: boolean }
-interface ProtocolState { id: string; name: string; tvl: Map<string, number> }
+interface TokenState {
+  id: string;
+  symbol: string;
+  decimals: number;
+  chain?: string;
+  price: number;
+  volatility: number;
+  stable: boolean;
+}
+interface ProtocolState {
+  id: string;
+  name: string;
+  tvl: Map<string, number>;
+}
 
 /**
  * Realistic random walks over real tokens and protocols (tools/fixtures): geometric
@@ -67,7 +79,8 @@ export class Simulator {
     this.reference = options.reference;
     this.backfillHours = options.backfillHours ?? 0;
     this.store = options.store;
-    if (this.backfillHours > 0 && !this.store) throw new TypeError('Simulator: backfillHours needs a store for the history');
+    if (this.backfillHours > 0 && !this.store)
+      throw new TypeError('Simulator: backfillHours needs a store for the history');
     this.random = mulberry32(options.seed ?? Math.floor(Math.random() * 2 ** 31));
     this.tokens = TOKENS.map((t) => ({
       id: t.id,
@@ -89,10 +102,15 @@ export class Simulator {
     if (this.store && this.backfillHours > 0) this.backfill(this.store, this.backfillHours);
     this.timer = setInterval(() => {
       // Never overlap ticks: a slow engine makes the simulator wait, not pile up.
-      this.running = this.running.then(() => this.emit(this.tick()).catch((err: unknown) => this.logger.warn({ err }, 'simulated batch not processed')));
+      this.running = this.running.then(() =>
+        this.emit(this.tick()).catch((err: unknown) => this.logger.warn({ err }, 'simulated batch not processed')),
+      );
     }, this.intervalMs);
     this.timer.unref();
-    this.logger.info({ tokens: this.tokens.length, protocols: this.protocols.length, intervalMs: this.intervalMs }, 'simulator started');
+    this.logger.info(
+      { tokens: this.tokens.length, protocols: this.protocols.length, intervalMs: this.intervalMs },
+      'simulator started',
+    );
   }
 
   async stop(): Promise<void> {
@@ -113,7 +131,13 @@ export class Simulator {
         })),
       );
       const protocols = await reference.writeProtocols(
-        PROTOCOLS.map((p) => ({ id: p.id, name: p.name, symbol: p.symbol, category: p.category, chains: Object.keys(p.tvl) })),
+        PROTOCOLS.map((p) => ({
+          id: p.id,
+          name: p.name,
+          symbol: p.symbol,
+          category: p.category,
+          chains: Object.keys(p.tvl),
+        })),
       );
       this.logger.info({ tokens, protocols }, 'simulator reference data stored');
     } catch (err) {
@@ -179,7 +203,8 @@ export class Simulator {
       }
       keep('tvl', { protocolId: protocol.id, name: protocol.name, tvl: Math.round(total), timestamp: now });
     }
-    if (rejected.length > 0) this.logger.warn({ rejected: rejected.length, first: rejected[0] }, 'simulated records rejected');
+    if (rejected.length > 0)
+      this.logger.warn({ rejected: rejected.length, first: rejected[0] }, 'simulated records rejected');
     return records;
   }
 

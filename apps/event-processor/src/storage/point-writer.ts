@@ -106,7 +106,13 @@ export class PointWriter {
             `INSERT INTO price_points (token_id, ts, price, confidence, source)
              SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::float8[], $5::text[])
              ON CONFLICT (token_id, ts) DO UPDATE SET price = EXCLUDED.price, confidence = EXCLUDED.confidence`,
-            [prices.map((r) => r.tokenId), prices.map((r) => new Date(r.timestamp).toISOString()), prices.map((r) => r.price), prices.map((r) => r.confidence ?? null), prices.map((r) => r.origin)],
+            [
+              prices.map((r) => r.tokenId),
+              prices.map((r) => new Date(r.timestamp).toISOString()),
+              prices.map((r) => r.price),
+              prices.map((r) => r.confidence ?? null),
+              prices.map((r) => r.origin),
+            ],
           );
         }
         if (tvl.length) {
@@ -114,7 +120,12 @@ export class PointWriter {
             `INSERT INTO tvl_points (protocol_id, chain, ts, tvl)
              SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[])
              ON CONFLICT (protocol_id, chain, ts) DO UPDATE SET tvl = EXCLUDED.tvl`,
-            [tvl.map((r) => r.protocolId), tvl.map((r) => r.chain ?? ''), tvl.map((r) => new Date(r.timestamp).toISOString()), tvl.map((r) => r.tvl)],
+            [
+              tvl.map((r) => r.protocolId),
+              tvl.map((r) => r.chain ?? ''),
+              tvl.map((r) => new Date(r.timestamp).toISOString()),
+              tvl.map((r) => r.tvl),
+            ],
           );
         }
       });
@@ -126,7 +137,10 @@ export class PointWriter {
       this.inFlight = 0;
       this.buffer.unshift(...batch); // back to the front: order kept, nothing lost
       this.failures += 1;
-      this.options.logger.warn({ err, backlog: this.buffer.length, failures: this.failures }, 'point write failed: will retry');
+      this.options.logger.warn(
+        { err, backlog: this.buffer.length, failures: this.failures },
+        'point write failed: will retry',
+      );
       throw err;
     }
   }
@@ -135,7 +149,8 @@ export class PointWriter {
 /** One record per primary key, the last one (an upsert may not touch a row twice in one statement). */
 function lastPerRow<R extends ObservationRecord>(records: R[]): R[] {
   const rows = new Map<string, R>();
-  for (const r of records) rows.set(r.kind === 'price' ? `${r.tokenId}|${r.timestamp}` : `${r.protocolId}|${r.chain ?? ''}|${r.timestamp}`, r);
+  for (const r of records)
+    rows.set(r.kind === 'price' ? `${r.tokenId}|${r.timestamp}` : `${r.protocolId}|${r.chain ?? ''}|${r.timestamp}`, r);
   return rows.size === records.length ? records : [...rows.values()];
 }
 

@@ -158,7 +158,10 @@ export class ReferenceWriter {
  * (name), one entry per id with the latest value of each field. Only records from HTTP
  * ingest: the simulator and the poller store their own, richer, references.
  */
-export function ingestedReferences(records: readonly ObservationRecord[]): { tokens: TokenReference[]; protocols: ProtocolName[] } {
+export function ingestedReferences(records: readonly ObservationRecord[]): {
+  tokens: TokenReference[];
+  protocols: ProtocolName[];
+} {
   const tokens = new Map<string, TokenReference>();
   const protocols = new Map<string, ProtocolName>();
   for (const r of records) {

@@ -28,6 +28,9 @@ export async function relayAnnouncements(ctx: GatewayContext): Promise<() => Pro
 }
 
 /** Publish an announcement to every node (the admin endpoint calls this). */
-export function announce(engine: Engine, data: { message: string; level?: 'info' | 'warning' | 'critical' } & Record<string, unknown>) {
+export function announce(
+  engine: Engine,
+  data: { message: string; level?: 'info' | 'warning' | 'critical' } & Record<string, unknown>,
+) {
   return engine.publish(ANNOUNCEMENTS_CHANNEL, JSON.stringify(AnnouncementSchema.parse(data)));
 }

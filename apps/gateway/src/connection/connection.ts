@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Principal } from '@defi-realtime/auth';
-import { ERRORS, ProtocolError, type ClientMessageId, type ErrorCode, type ServerMessage } from '@defi-realtime/protocol';
+import {
+  ERRORS,
+  ProtocolError,
+  type ClientMessageId,
+  type ErrorCode,
+  type ServerMessage,
+} from '@defi-realtime/protocol';
 import { StrikeCounter } from '@defi-realtime/rate-limit';
 import { WebSocket } from 'ws';
 import { writeFrame } from '../routing/frame';

@@ -9,7 +9,10 @@ export function startHeartbeat(ctx: GatewayContext): () => void {
   const timer = setInterval(() => {
     for (const connection of ctx.connections) {
       if (!connection.isAlive) {
-        ctx.audit.info({ event: 'heartbeat_timeout', connectionId: connection.id, remoteAddress: connection.remoteAddress }, 'no pong: terminating');
+        ctx.audit.info(
+          { event: 'heartbeat_timeout', connectionId: connection.id, remoteAddress: connection.remoteAddress },
+          'no pong: terminating',
+        );
         connection.ws.terminate();
         continue;
       }

@@ -9,11 +9,23 @@ import { handleMessage } from './messages';
  * A WebSocket just upgraded: track it, wire its events, and either welcome it (it
  * authenticated at the handshake) or give it AUTH_TIMEOUT_MS to send `authenticate`.
  */
-export function accept(ctx: GatewayContext, ws: WebSocket, connection: Connection, principal: Principal | undefined): void {
+export function accept(
+  ctx: GatewayContext,
+  ws: WebSocket,
+  connection: Connection,
+  principal: Principal | undefined,
+): void {
   ctx.connections.add(connection);
   ctx.metrics.connectionsOpened.inc();
   ctx.audit.info(
-    { event: 'connect', connectionId: connection.id, keyId: principal?.id, keyPrefix: principal?.keyPrefix, tier: principal?.tier, remoteAddress: connection.remoteAddress },
+    {
+      event: 'connect',
+      connectionId: connection.id,
+      keyId: principal?.id,
+      keyPrefix: principal?.keyPrefix,
+      tier: principal?.tier,
+      remoteAddress: connection.remoteAddress,
+    },
     'connect',
   );
   ws.on('message', (data) => void handleMessage(ctx, connection, data));
@@ -26,14 +38,27 @@ export function accept(ctx: GatewayContext, ws: WebSocket, connection: Connectio
     activate(ctx, connection, principal, undefined);
   } else {
     connection.authTimer = setTimeout(() => {
-      ctx.audit.info({ event: 'auth_failure', connectionId: connection.id, remoteAddress: connection.remoteAddress, reason: 'no authenticate message in time' }, 'auth failure');
+      ctx.audit.info(
+        {
+          event: 'auth_failure',
+          connectionId: connection.id,
+          remoteAddress: connection.remoteAddress,
+          reason: 'no authenticate message in time',
+        },
+        'auth failure',
+      );
       connection.closeWith('AUTH_TIMEOUT');
     }, ctx.config.AUTH_TIMEOUT_MS);
   }
 }
 
 /** The connection is authenticated: it may subscribe from now on. */
-export function activate(ctx: GatewayContext, connection: Connection, principal: Principal, id: ClientMessageId | undefined): void {
+export function activate(
+  ctx: GatewayContext,
+  connection: Connection,
+  principal: Principal,
+  id: ClientMessageId | undefined,
+): void {
   clearTimeout(connection.authTimer);
   connection.authTimer = undefined;
   connection.principal = principal;
@@ -67,7 +92,14 @@ async function onClose(ctx: GatewayContext, connection: Connection, code: number
   for (const subscription of connection.subscriptions.values()) ctx.hub.remove(subscription);
   ctx.metrics.connectionsClosed.inc({ code: String(code) });
   ctx.audit.info(
-    { event: 'disconnect', connectionId: connection.id, keyId: connection.principal?.id, remoteAddress: connection.remoteAddress, code, durationMs: Date.now() - connection.openedAt },
+    {
+      event: 'disconnect',
+      connectionId: connection.id,
+      keyId: connection.principal?.id,
+      remoteAddress: connection.remoteAddress,
+      code,
+      durationMs: Date.now() - connection.openedAt,
+    },
     'disconnect',
   );
   const principal = connection.principal;

@@ -28,7 +28,12 @@ export async function handleMessage(ctx: GatewayContext, connection: Connection,
   connection.isAlive = true;
   const limits = connection.principal?.limits ?? ctx.anonymousLimits;
   if (!connection.messages.take(limits.messagesPerMinute)) {
-    return violation(ctx, connection, 'messages', `more than ${limits.messagesPerMinute} messages per minute; retry in ${seconds(connection.messages.retryAfterMs())} s`);
+    return violation(
+      ctx,
+      connection,
+      'messages',
+      `more than ${limits.messagesPerMinute} messages per minute; retry in ${seconds(connection.messages.retryAfterMs())} s`,
+    );
   }
   const parsed = parseClientMessage(data);
   if (!parsed.ok) {
@@ -49,10 +54,18 @@ export async function handleMessage(ctx: GatewayContext, connection: Connection,
 }
 
 async function dispatch(ctx: GatewayContext, connection: Connection, message: ClientMessage): Promise<void> {
-  if (message.type === 'ping') return connection.send({ type: 'pong', ...(message.id === undefined ? {} : { id: message.id }), timestamp: Date.now() });
+  if (message.type === 'ping')
+    return connection.send({
+      type: 'pong',
+      ...(message.id === undefined ? {} : { id: message.id }),
+      timestamp: Date.now(),
+    });
   if (message.type === 'authenticate') return authenticate(ctx, connection, message);
   if (!connection.principal) {
-    return connection.sendError(new ProtocolError('UNAUTHORIZED', `send 'authenticate' first (within ${ctx.config.AUTH_TIMEOUT_MS / 1000} s)`), message.id);
+    return connection.sendError(
+      new ProtocolError('UNAUTHORIZED', `send 'authenticate' first (within ${ctx.config.AUTH_TIMEOUT_MS / 1000} s)`),
+      message.id,
+    );
   }
   switch (message.type) {
     case 'subscribe':
@@ -60,7 +73,11 @@ async function dispatch(ctx: GatewayContext, connection: Connection, message: Cl
     case 'unsubscribe':
       return unsubscribe(ctx, connection, message);
     case 'list_subscriptions':
-      return connection.send({ type: 'subscription_result', ...(message.id === undefined ? {} : { id: message.id }), results: listResults(connection) });
+      return connection.send({
+        type: 'subscription_result',
+        ...(message.id === undefined ? {} : { id: message.id }),
+        results: listResults(connection),
+      });
     case 'resume':
       return resume(ctx, connection, message);
   }
@@ -68,7 +85,10 @@ async function dispatch(ctx: GatewayContext, connection: Connection, message: Cl
 
 async function authenticate(ctx: GatewayContext, connection: Connection, message: AuthenticateMessage): Promise<void> {
   if (connection.principal) {
-    return connection.sendError(new ProtocolError('BAD_REQUEST', 'already authenticated', { field: 'type' }), message.id);
+    return connection.sendError(
+      new ProtocolError('BAD_REQUEST', 'already authenticated', { field: 'type' }),
+      message.id,
+    );
   }
   let result;
   try {
@@ -79,12 +99,24 @@ async function authenticate(ctx: GatewayContext, connection: Connection, message
     return connection.closeWith('UNAVAILABLE', 'credentials cannot be checked right now; retry');
   }
   if (!result.ok) {
-    ctx.audit.info({ event: 'auth_failure', connectionId: connection.id, remoteAddress: connection.remoteAddress, reason: result.reason, via: 'message' }, 'auth failure');
+    ctx.audit.info(
+      {
+        event: 'auth_failure',
+        connectionId: connection.id,
+        remoteAddress: connection.remoteAddress,
+        reason: result.reason,
+        via: 'message',
+      },
+      'auth failure',
+    );
     return connection.closeWith('UNAUTHORIZED', result.reason);
   }
   if (!(await ctx.quotas.acquire(result.principal, connection.id))) {
     ctx.metrics.rateLimitHits.inc({ limit: 'connections_per_key' });
-    return connection.closeWith('LIMIT_EXCEEDED', `at most ${result.principal.limits.maxConnectionsPerKey} connections per key on the ${result.principal.tier} tier`);
+    return connection.closeWith(
+      'LIMIT_EXCEEDED',
+      `at most ${result.principal.limits.maxConnectionsPerKey} connections per key on the ${result.principal.tier} tier`,
+    );
   }
   activate(ctx, connection, result.principal, message.id);
 }
@@ -102,7 +134,12 @@ async function subscribe(ctx: GatewayContext, connection: Connection, message: S
     connection,
     message.channels.map((channel) => {
       const normalized = normalizeChannel(channel);
-      return { channel, filters: message.filters, options, since: since.get(normalized.ok ? normalized.channel : channel) };
+      return {
+        channel,
+        filters: message.filters,
+        options,
+        since: since.get(normalized.ok ? normalized.channel : channel),
+      };
     }),
     message.id,
   );
@@ -112,12 +149,22 @@ function unsubscribe(ctx: GatewayContext, connection: Connection, message: Unsub
   if (!takeSubscriptionChange(ctx, connection, message.id)) return;
   const results: ChannelResult[] = message.channels.map((requested) => {
     const normalized = normalizeChannel(requested);
-    if (!normalized.ok) return { channel: requested, status: 'error', error: { code: normalized.code, message: normalized.reason } };
+    if (!normalized.ok)
+      return { channel: requested, status: 'error', error: { code: normalized.code, message: normalized.reason } };
     const subscription = connection.subscriptions.get(normalized.channel);
-    if (!subscription) return { channel: normalized.channel, status: 'error', error: { code: 'NOT_FOUND', message: `not subscribed to '${normalized.channel}'` } };
+    if (!subscription)
+      return {
+        channel: normalized.channel,
+        status: 'error',
+        error: { code: 'NOT_FOUND', message: `not subscribed to '${normalized.channel}'` },
+      };
     connection.subscriptions.delete(normalized.channel);
     ctx.hub.remove(subscription);
-    return { channel: normalized.channel, status: 'unsubscribed', ...(subscription.position ? { position: subscription.position } : {}) };
+    return {
+      channel: normalized.channel,
+      status: 'unsubscribed',
+      ...(subscription.position ? { position: subscription.position } : {}),
+    };
   });
   connection.send({ type: 'subscription_result', ...(message.id === undefined ? {} : { id: message.id }), results });
 }
@@ -126,34 +173,68 @@ async function resume(ctx: GatewayContext, connection: Connection, message: Resu
   const record = await ctx.resumeStore.take(message.resumeToken, connection.principal!.id);
   if (!record) {
     return connection.sendError(
-      new ProtocolError('RESUME_FAILED', 'resume token unknown, expired or not yours; subscribe again with `since` positions', { field: 'resumeToken' }),
+      new ProtocolError(
+        'RESUME_FAILED',
+        'resume token unknown, expired or not yours; subscribe again with `since` positions',
+        { field: 'resumeToken' },
+      ),
       message.id,
     );
   }
   await subscribeChannels(
     ctx,
     connection,
-    record.subscriptions.map((s) => ({ channel: s.channel, filters: s.filters, options: s.options, since: s.position })),
+    record.subscriptions.map((s) => ({
+      channel: s.channel,
+      filters: s.filters,
+      options: s.options,
+      since: s.position,
+    })),
     message.id,
   );
 }
 
 function listResults(connection: Connection): ChannelResult[] {
-  return [...connection.subscriptions.values()].map((s) => ({ channel: s.channel, status: 'subscribed', ...(s.position ? { position: s.position } : {}) }));
+  return [...connection.subscriptions.values()].map((s) => ({
+    channel: s.channel,
+    status: 'subscribed',
+    ...(s.position ? { position: s.position } : {}),
+  }));
 }
 
 function takeSubscriptionChange(ctx: GatewayContext, connection: Connection, id: ClientMessageId | undefined): boolean {
   const limit = connection.principal!.limits.subscriptionChangesPerMinute;
   if (connection.subscriptionChanges.take(limit)) return true;
-  violation(ctx, connection, 'subscription_changes', `more than ${limit} subscription changes per minute; retry in ${seconds(connection.subscriptionChanges.retryAfterMs())} s`, id);
+  violation(
+    ctx,
+    connection,
+    'subscription_changes',
+    `more than ${limit} subscription changes per minute; retry in ${seconds(connection.subscriptionChanges.retryAfterMs())} s`,
+    id,
+  );
   return false;
 }
 
 /** `id`: the refused message's, when it was parsed (the per-message rate is checked before parsing). */
-function violation(ctx: GatewayContext, connection: Connection, limit: string, message: string, id?: ClientMessageId): void {
+function violation(
+  ctx: GatewayContext,
+  connection: Connection,
+  limit: string,
+  message: string,
+  id?: ClientMessageId,
+): void {
   ctx.metrics.rateLimitHits.inc({ limit });
   if (connection.strike()) {
-    ctx.audit.warn({ event: 'rate_limited_close', connectionId: connection.id, keyId: connection.principal?.id, remoteAddress: connection.remoteAddress, limit }, 'closed for repeated violations');
+    ctx.audit.warn(
+      {
+        event: 'rate_limited_close',
+        connectionId: connection.id,
+        keyId: connection.principal?.id,
+        remoteAddress: connection.remoteAddress,
+        limit,
+      },
+      'closed for repeated violations',
+    );
     connection.closeWith('RATE_LIMITED', message);
   } else {
     connection.sendError(new ProtocolError('RATE_LIMITED', message), id);

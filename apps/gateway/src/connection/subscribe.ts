@@ -70,10 +70,20 @@ export async function subscribeChannels(
       }
       const previous = connection.subscriptions.get(channel);
       if (!previous && connection.subscriptions.size >= principal.limits.maxChannelsPerConnection) {
-        results[index] = fail(channel, 'LIMIT_EXCEEDED', `at most ${principal.limits.maxChannelsPerConnection} channels per connection on the ${principal.tier} tier`);
+        results[index] = fail(
+          channel,
+          'LIMIT_EXCEEDED',
+          `at most ${principal.limits.maxChannelsPerConnection} channels per connection on the ${principal.tier} tier`,
+        );
         return;
       }
-      const subscription = new Subscription(connection, channel, engineChannel(channel, principal.owner), request.filters, request.options);
+      const subscription = new Subscription(
+        connection,
+        channel,
+        engineChannel(channel, principal.owner),
+        request.filters,
+        request.options,
+      );
       // Re-subscribing replaces filters and options; the position carries over.
       if (previous) {
         subscription.position = previous.position;
@@ -107,7 +117,14 @@ export async function subscribeChannels(
   }
   connection.send({ type: 'subscription_result', ...(id === undefined ? {} : { id }), results });
   for (const { subscription, snapshot, replay, from } of ready) {
-    if (snapshot) connection.send({ type: 'snapshot', ...(id === undefined ? {} : { id }), channel: subscription.channel, ...(from ? { position: from } : {}), data: snapshot });
+    if (snapshot)
+      connection.send({
+        type: 'snapshot',
+        ...(id === undefined ? {} : { id }),
+        channel: subscription.channel,
+        ...(from ? { position: from } : {}),
+        data: snapshot,
+      });
     subscription.finishRecovery(replay, from);
   }
 }

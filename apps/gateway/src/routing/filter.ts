@@ -12,7 +12,8 @@ export type EventFilter = (event: PreparedEvent) => boolean;
 export function compileFilter(filters: Filters | undefined): EventFilter | undefined {
   if (!filters) return undefined;
   const checks: EventFilter[] = [];
-  const set = (values: readonly string[] | undefined) => (values ? new Set(values.map((v) => v.toLowerCase())) : undefined);
+  const set = (values: readonly string[] | undefined) =>
+    values ? new Set(values.map((v) => v.toLowerCase())) : undefined;
 
   const protocolIds = set(filters.protocolIds);
   if (protocolIds) checks.push((e) => e.protocolId !== undefined && protocolIds.has(e.protocolId));

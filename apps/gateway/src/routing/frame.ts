@@ -2,7 +2,10 @@ import { WebSocket } from 'ws';
 
 /** ws's frame builder (`WebSocket.Sender.frame`); @types/ws does not declare it. */
 interface SenderStatics {
-  frame(data: Buffer, options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean }): Buffer[];
+  frame(
+    data: Buffer,
+    options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean },
+  ): Buffer[];
 }
 const Sender = (WebSocket as unknown as { Sender: SenderStatics }).Sender;
 const TEXT = 0x1;
@@ -13,7 +16,13 @@ const TEXT = 0x1;
  * and no allocation, as in ws's own broadcast example with pre-framed buffers.
  */
 export function frameText(text: string): Buffer {
-  const [header, payload] = Sender.frame(Buffer.from(text), { fin: true, rsv1: false, opcode: TEXT, mask: false, readOnly: false });
+  const [header, payload] = Sender.frame(Buffer.from(text), {
+    fin: true,
+    rsv1: false,
+    opcode: TEXT,
+    mask: false,
+    readOnly: false,
+  });
   return payload === undefined ? header! : Buffer.concat([header!, payload]);
 }
 

@@ -85,7 +85,10 @@ export class ChannelHub {
     const prepared = prepareEvent(event, clientChannel);
     if (!prepared) {
       this.metrics.invalidEvents.inc();
-      this.logger.warn({ channel: event.channel, position: event.position }, 'dropped an event that is not a valid envelope');
+      this.logger.warn(
+        { channel: event.channel, position: event.position },
+        'dropped an event that is not a valid envelope',
+      );
       return;
     }
     this.metrics.deliveryLatency.observe(Math.max(0, Date.now() - prepared.timestamp));

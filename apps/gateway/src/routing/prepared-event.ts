@@ -57,8 +57,25 @@ export function prepareEvent(event: ChannelEvent, clientChannel: string): Prepar
   if (!parsed.success) return undefined;
   const envelope = parsed.data;
   const dataJson = JSON.stringify(envelope.data);
-  const make = (key: string, value: number | undefined, change: number | undefined, ids: { tokenId?: string; protocolId?: string; chain?: string }) =>
-    new PreparedEvent(event.position, envelope.type, envelope.timestamp, key, value, change, ids.tokenId, ids.protocolId, ids.chain, clientChannel, dataJson);
+  const make = (
+    key: string,
+    value: number | undefined,
+    change: number | undefined,
+    ids: { tokenId?: string; protocolId?: string; chain?: string },
+  ) =>
+    new PreparedEvent(
+      event.position,
+      envelope.type,
+      envelope.timestamp,
+      key,
+      value,
+      change,
+      ids.tokenId,
+      ids.protocolId,
+      ids.chain,
+      clientChannel,
+      dataJson,
+    );
 
   switch (envelope.type) {
     case 'price_update': {

@@ -94,7 +94,8 @@ export class Subscription {
     if (this.minChangePct > 0 && event.value !== undefined) {
       this.lastValue ??= new Map();
       const last = this.lastValue.get(event.key);
-      if (last !== undefined && last !== 0 && (Math.abs(event.value - last) / Math.abs(last)) * 100 < this.minChangePct) return;
+      if (last !== undefined && last !== 0 && (Math.abs(event.value - last) / Math.abs(last)) * 100 < this.minChangePct)
+        return;
       this.lastValue.set(event.key, event.value);
     }
     if (!this.sink.sendFrame(event.frame)) this.rewindBefore(event);

@@ -23,11 +23,16 @@ export function createRequestHandler(ctx: GatewayContext, health: Health, regist
     if (path === '/admin/broadcast') {
       broadcast(ctx, req).then(
         (position) => sendJson(res, 202, { status: 'accepted', position }),
-        (err: unknown) => sendError(res, err instanceof ProtocolError ? err : new ProtocolError('INTERNAL', 'broadcast failed', { cause: err })),
+        (err: unknown) =>
+          sendError(
+            res,
+            err instanceof ProtocolError ? err : new ProtocolError('INTERNAL', 'broadcast failed', { cause: err }),
+          ),
       );
       return;
     }
-    if (path === '/v2/realtime') return sendError(res, new ProtocolError('BAD_REQUEST', 'this endpoint needs a WebSocket upgrade'));
+    if (path === '/v2/realtime')
+      return sendError(res, new ProtocolError('BAD_REQUEST', 'this endpoint needs a WebSocket upgrade'));
     sendError(res, new ProtocolError('NOT_FOUND', `no route for ${req.method} ${path}`));
   };
 }
@@ -36,10 +41,16 @@ async function broadcast(ctx: GatewayContext, req: IncomingMessage) {
   const token = ctx.config.ADMIN_TOKEN;
   if (!token) throw new ProtocolError('NOT_FOUND', 'admin endpoints are disabled (set ADMIN_TOKEN)');
   if (req.method !== 'POST') throw new ProtocolError('BAD_REQUEST', 'use POST');
-  if (!staticBearerMatches(req.headers, token)) throw new ProtocolError('UNAUTHORIZED', 'admin token missing or wrong (Authorization: Bearer <ADMIN_TOKEN>)');
+  if (!staticBearerMatches(req.headers, token))
+    throw new ProtocolError('UNAUTHORIZED', 'admin token missing or wrong (Authorization: Bearer <ADMIN_TOKEN>)');
   const body = await readJson(req);
   const result = validate(SystemAnnouncementMessageSchema.shape.data, body);
-  if (!result.ok) throw new ProtocolError('BAD_REQUEST', result.error.message, result.error.field ? { field: result.error.field } : {});
+  if (!result.ok)
+    throw new ProtocolError(
+      'BAD_REQUEST',
+      result.error.message,
+      result.error.field ? { field: result.error.field } : {},
+    );
   ctx.audit.info({ event: 'broadcast', level: result.value.level ?? 'info' }, 'operator broadcast');
   return announce(ctx.engine, result.value);
 }

@@ -6,7 +6,12 @@ import { ERRORS, httpStatusFor, type ErrorCode } from '@defi-realtime/protocol';
  * Refuse an upgrade with a plain HTTP response and a JSON body `{code, message}`, so a
  * client sees why (ws's own abortHandshake sends only a status line).
  */
-export function rejectUpgrade(socket: Duplex, code: ErrorCode, message: string = ERRORS[code].message, headers: Readonly<Record<string, string>> = {}): void {
+export function rejectUpgrade(
+  socket: Duplex,
+  code: ErrorCode,
+  message: string = ERRORS[code].message,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   if (socket.destroyed) return;
   const status = httpStatusFor(code);
   const body = JSON.stringify({ code, message });

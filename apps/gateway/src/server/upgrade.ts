@@ -21,20 +21,28 @@ export function createUpgradeHandler(ctx: GatewayContext, wss: WebSocketServer, 
     socket.on('error', () => undefined); // a client vanishing mid-handshake is not our error
     const url = new URL(req.url ?? '/', 'http://localhost');
     const remoteAddress = clientAddress(req, ctx.config.TRUST_PROXY);
-    const refuse = (code: Parameters<typeof rejectUpgrade>[1], message: string, headers?: Readonly<Record<string, string>>) => {
+    const refuse = (
+      code: Parameters<typeof rejectUpgrade>[1],
+      message: string,
+      headers?: Readonly<Record<string, string>>,
+    ) => {
       ctx.metrics.handshakeRejections.inc({ code });
-      if (code === 'UNAUTHORIZED') ctx.audit.info({ event: 'auth_failure', remoteAddress, reason: message, via: 'handshake' }, 'auth failure');
+      if (code === 'UNAUTHORIZED')
+        ctx.audit.info({ event: 'auth_failure', remoteAddress, reason: message, via: 'handshake' }, 'auth failure');
       rejectUpgrade(socket, code, message, headers);
     };
 
     if (url.pathname !== REALTIME_PATH) return refuse('NOT_FOUND', `the WebSocket endpoint is ${REALTIME_PATH}`);
     if (ctx.draining) return refuse('UNAVAILABLE', 'this server is shutting down; reconnect', { 'Retry-After': '1' });
-    if (origins && !origins.includes(req.headers.origin ?? '')) return refuse('FORBIDDEN', `origin ${JSON.stringify(req.headers.origin ?? null)} is not allowed`);
+    if (origins && !origins.includes(req.headers.origin ?? ''))
+      return refuse('FORBIDDEN', `origin ${JSON.stringify(req.headers.origin ?? null)} is not allowed`);
 
     const ip = await ctx.ipLimiter.consume(remoteAddress);
     if (!ip.allowed) {
       ctx.metrics.rateLimitHits.inc({ limit: 'connections_per_ip' });
-      return refuse('RATE_LIMITED', 'too many new connections from this address', { 'Retry-After': String(Math.ceil(ip.retryAfterMs / 1000)) });
+      return refuse('RATE_LIMITED', 'too many new connections from this address', {
+        'Retry-After': String(Math.ceil(ip.retryAfterMs / 1000)),
+      });
     }
 
     // No credentials is no refusal here: the client may still send `authenticate` (or be anonymous).
@@ -42,20 +50,26 @@ export function createUpgradeHandler(ctx: GatewayContext, wss: WebSocketServer, 
     let principal: Principal | undefined;
     if (auth.ok) principal = auth.principal;
     else if (auth.failure !== 'missing') {
-      if (auth.failure === 'unavailable') ctx.logger.warn({ err: auth.error.cause }, 'credentials could not be checked');
+      if (auth.failure === 'unavailable')
+        ctx.logger.warn({ err: auth.error.cause }, 'credentials could not be checked');
       return refuse(auth.error.code, auth.error.message, auth.headers);
     }
 
     const id = newConnectionId(ctx.nodeId);
     if (principal && !(await ctx.quotas.acquire(principal, id))) {
       ctx.metrics.rateLimitHits.inc({ limit: 'connections_per_key' });
-      return refuse('LIMIT_EXCEEDED', `at most ${principal.limits.maxConnectionsPerKey} connections per key on the ${principal.tier} tier`);
+      return refuse(
+        'LIMIT_EXCEEDED',
+        `at most ${principal.limits.maxConnectionsPerKey} connections per key on the ${principal.tier} tier`,
+      );
     }
     if (socket.destroyed) {
       if (principal) await ctx.quotas.release(principal, id);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => accept(ctx, ws, new Connection(ws, id, remoteAddress, host), principal));
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      accept(ctx, ws, new Connection(ws, id, remoteAddress, host), principal),
+    );
   };
 }
 

@@ -34,7 +34,8 @@ async function main(): Promise<void> {
     return;
   }
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('Set DATABASE_URL to the PostgreSQL server to explain against (an embedded PGlite would be empty)');
+  if (!url)
+    throw new Error('Set DATABASE_URL to the PostgreSQL server to explain against (an embedded PGlite would be empty)');
   const db = await openDatabase({ url, schema: args.schema ?? process.env.DATABASE_SCHEMA });
   try {
     if (args.seed !== undefined) await seed(db, Number(args.seed));
@@ -48,9 +49,15 @@ async function main(): Promise<void> {
       ['protocols sort=tvl', protocolPageQuery(page({}), 'values', 101)],
       ['protocols chain=ethereum sort=tvl', protocolPageQuery(page({ chain: 'ethereum' }), 'values', 101)],
       ['protocols category=Dexs sort=tvl', protocolPageQuery(page({ category: 'Dexs' }), 'values', 101)],
-      ['protocols minTvl=1e6 sort=change_1d', protocolPageQuery(page({ minTvl: 1e6, sort: 'change_1d' }), 'values', 101)],
+      [
+        'protocols minTvl=1e6 sort=change_1d',
+        protocolPageQuery(page({ minTvl: 1e6, sort: 'change_1d' }), 'values', 101),
+      ],
       ['protocols sort=name', protocolPageQuery(page({ sort: 'name', order: 'asc' }), 'values', 101)],
-      ['protocols sort=tvl page 3 (cursor)', protocolPageQuery(page({ cursor: await thirdPageCursor(db) }), 'values', 101)],
+      [
+        'protocols sort=tvl page 3 (cursor)',
+        protocolPageQuery(page({ cursor: await thirdPageCursor(db) }), 'values', 101),
+      ],
       ['aggregate groupBy=chain', aggregateTvlQuery('chain')],
       ['aggregate groupBy=category', aggregateTvlQuery('category')],
       ['movers kind=tvl window=1d both', moversQuery({ kind: 'tvl', window: '1d', direction: 'both', limit: 20 })],
@@ -58,13 +65,26 @@ async function main(): Promise<void> {
     ];
     const summary: string[] = [];
     for (const [name, query] of queries) {
-      const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (${args['no-analyze'] ? 'COSTS' : 'ANALYZE, BUFFERS'}) ${query.text}`, query.values);
+      const { rows } = await db.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN (${args['no-analyze'] ? 'COSTS' : 'ANALYZE, BUFFERS'}) ${query.text}`,
+        query.values,
+      );
       const plan = rows.map((row) => row['QUERY PLAN']);
       out(`\n== ${name} ==`);
       for (const line of plan) out(line);
-      const indexes = [...new Set(plan.flatMap((line) => [...line.matchAll(/(?:Index (?:Only )?Scan(?: Backward)? using|Bitmap Index Scan on) (\S+)/g)].map((m) => m[1]!)))];
+      const indexes = [
+        ...new Set(
+          plan.flatMap((line) =>
+            [...line.matchAll(/(?:Index (?:Only )?Scan(?: Backward)? using|Bitmap Index Scan on) (\S+)/g)].map(
+              (m) => m[1]!,
+            ),
+          ),
+        ),
+      ];
       const time = plan.find((line) => line.startsWith('Execution Time'))?.replace('Execution Time: ', '') ?? '-';
-      summary.push(`${name.padEnd(40)} ${time.padStart(12)}  ${indexes.length ? indexes.join(', ') : 'no index (sequential scan)'}`);
+      summary.push(
+        `${name.padEnd(40)} ${time.padStart(12)}  ${indexes.length ? indexes.join(', ') : 'no index (sequential scan)'}`,
+      );
     }
     out('\n== summary (query, execution time, indexes used) ==');
     for (const line of summary) out(line);
@@ -82,12 +102,24 @@ async function thirdPageCursor(db: Database): Promise<ProtocolQuery['cursor']> {
   return row ? { sort: 'tvl', order: 'desc', value: row.tvl, id: row.protocol_id } : undefined;
 }
 
-const CATEGORIES = ['Dexs', 'Lending', 'Yield', 'Liquid Staking', 'CDP', 'Derivatives', 'Bridge', 'RWA', 'Restaking', 'Yield Aggregator'];
+const CATEGORIES = [
+  'Dexs',
+  'Lending',
+  'Yield',
+  'Liquid Staking',
+  'CDP',
+  'Derivatives',
+  'Bridge',
+  'RWA',
+  'Restaking',
+  'Yield Aggregator',
+];
 const CHAINS = ['ethereum', 'arbitrum', 'base', 'bsc', 'polygon', 'optimism', 'avax', 'solana', 'sui', 'tron'];
 
 /** Add synthetic protocols and tokens (through the normal triggers) until there are `target` protocols. */
 async function seed(db: Database, target: number): Promise<void> {
-  if (!(Number.isInteger(target) && target > 0)) throw new TypeError(`--seed ${String(target)}: expected a number of protocols > 0`);
+  if (!(Number.isInteger(target) && target > 0))
+    throw new TypeError(`--seed ${String(target)}: expected a number of protocols > 0`);
   const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM protocols');
   const have = rows[0]?.n ?? 0;
   if (have >= target) return out(`seed: ${have} protocols already, nothing added`);

@@ -13,7 +13,22 @@ export { chartTargets, ChartPlanError, type ChartRequest } from './prices/chart-
 export { listProtocols, currentTvl, type DefiLlamaProtocol, type DefiLlamaProtocolMeta } from './tvl/protocols';
 export { protocolDetail, type DefiLlamaProtocolDetail, type TvlDay } from './tvl/protocol-detail';
 export { listChains, historicalChainTvl, type DefiLlamaChain, type ChainTvlDay } from './tvl/chain-tvl';
-export { PROTOCOL_SORTS, encodeCursor, decodeCursor, type ProtocolCursor, type ProtocolSort, type SortOrder } from './query/cursor';
+export {
+  PROTOCOL_SORTS,
+  encodeCursor,
+  decodeCursor,
+  type ProtocolCursor,
+  type ProtocolSort,
+  type SortOrder,
+} from './query/cursor';
 export { queryProtocols, protocolPageQuery, type ProtocolQuery, type QueriedProtocol } from './query/protocol-query';
 export { aggregateTvl, aggregateTvlQuery, type AggregateGroupBy, type TvlGroup } from './query/aggregate';
-export { movers, moversQuery, type Mover, type MoverDirection, type MoverKind, type MoverWindow, type MoversRequest } from './query/movers';
+export {
+  movers,
+  moversQuery,
+  type Mover,
+  type MoverDirection,
+  type MoverKind,
+  type MoverWindow,
+  type MoversRequest,
+} from './query/movers';

@@ -45,7 +45,10 @@ export function startReferenceRefresher(db: Database, options: ReferenceRefreshe
       const started = performance.now();
       try {
         const changed = await refreshReferenceValues(db);
-        logger.debug({ changed, ms: Math.round(performance.now() - started) }, changed === null ? 'reference refresh skipped: another process has it' : 'reference values refreshed');
+        logger.debug(
+          { changed, ms: Math.round(performance.now() - started) },
+          changed === null ? 'reference refresh skipped: another process has it' : 'reference values refreshed',
+        );
       } catch (err) {
         logger.warn({ err }, 'reference refresh failed: retrying at the next interval');
       }

@@ -57,7 +57,11 @@ export async function createQueryApiApp(options: QueryApiAppOptions): Promise<Ap
     rewriteUrl: rewriteCredentialsOutOfUrl,
     trustProxy: options.trustProxy ?? false,
     maxParamLength: MAX_PARAM_LENGTH,
-    openapi: openApiOptions({ version: options.version ?? '1.0.0', publicUrl: options.publicUrl, anonymous: options.anonymousLimits !== undefined }),
+    openapi: openApiOptions({
+      version: options.version ?? '1.0.0',
+      publicUrl: options.publicUrl,
+      anonymous: options.anonymousLimits !== undefined,
+    }),
   });
   registerRequestMetrics(app, metrics);
   registerAuth(app, { authenticator: options.authenticator, anonymousLimits: options.anonymousLimits, metrics });

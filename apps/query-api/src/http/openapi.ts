@@ -3,9 +3,19 @@ import type { ApiAppOptions } from '@defi-realtime/runtime';
 
 /** Route groups of the document, with their descriptions; routes name them in `schema.tags` (src/routes). */
 export const OPENAPI_TAGS = [
-  { name: 'TVL (DefiLlama-compatible)', description: "api.llama.fi's TVL endpoints, same paths, parameters and shapes: protocols, chains, history" },
-  { name: 'Coins (DefiLlama-compatible)', description: "coins.llama.fi's price endpoints, same paths, parameters and shapes: current, historical, chart, percentage" },
-  { name: 'Advanced queries', description: 'Questions the stream does not answer: filtered protocol lists with cursors, aggregates, movers' },
+  {
+    name: 'TVL (DefiLlama-compatible)',
+    description: "api.llama.fi's TVL endpoints, same paths, parameters and shapes: protocols, chains, history",
+  },
+  {
+    name: 'Coins (DefiLlama-compatible)',
+    description:
+      "coins.llama.fi's price endpoints, same paths, parameters and shapes: current, historical, chart, percentage",
+  },
+  {
+    name: 'Advanced queries',
+    description: 'Questions the stream does not answer: filtered protocol lists with cursors, aggregates, movers',
+  },
 ];
 
 const DESCRIPTION = `REST side of defi-realtime: DefiLlama-compatible endpoints plus advanced queries.
@@ -28,14 +38,22 @@ answered; a cached answer is dropped the moment its data changes.
 **Errors.** \`{code, message, field?}\`; a bad parameter is 400 with \`field\` such as \`query.limit\`.`;
 
 /** The OpenAPI parts of createApiApp's options: info, servers (header and path form), tags, security. */
-export function openApiOptions(options: { version: string; publicUrl?: string; anonymous: boolean }): ApiAppOptions['openapi'] {
+export function openApiOptions(options: {
+  version: string;
+  publicUrl?: string;
+  anonymous: boolean;
+}): ApiAppOptions['openapi'] {
   const base = (options.publicUrl ?? '').replace(/\/+$/, '');
   return {
     title: 'defi-realtime query API',
     version: options.version,
     description: DESCRIPTION,
     servers: [
-      { url: base || '/', description: 'API key in the x-api-key header, ?apiKey= or Authorization: Bearer; or a JWT as Authorization: Bearer' },
+      {
+        url: base || '/',
+        description:
+          'API key in the x-api-key header, ?apiKey= or Authorization: Bearer; or a JWT as Authorization: Bearer',
+      },
       {
         url: `${base}/{apiKey}`,
         description: "API key as the first path segment (DefiLlama pro API's form)",

@@ -12,7 +12,10 @@ export function fixedTags(...tags: string[]): CacheRouteConfig {
 
 /** `/prices/*`, `/chart`, `/percentage`: each coin's prices, and token metadata (symbols, decimals). */
 export const coinTags: CacheRouteConfig = {
-  tags: (req: FastifyRequest) => [...new Set(coinIds((req.params as { coins?: unknown }).coins).map((id) => `price:${id}`)), 'meta'],
+  tags: (req: FastifyRequest) => [
+    ...new Set(coinIds((req.params as { coins?: unknown }).coins).map((id) => `price:${id}`)),
+    'meta',
+  ],
 };
 
 /** `/protocol/:slug`, `/tvl/:slug`: that protocol's TVL and metadata. */

@@ -35,7 +35,12 @@ export function registerCoinsRoutes(app: ApiApp, { db, now = Date.now }: RouteDe
       },
       config: { cache: coinTags },
     },
-    async (req) => ({ coins: await currentPrices(db, req.params.coins, { searchWidthSec: req.query.searchWidth ?? DEFAULT_SEARCH_WIDTH_SEC, nowMs: now() }) }),
+    async (req) => ({
+      coins: await currentPrices(db, req.params.coins, {
+        searchWidthSec: req.query.searchWidth ?? DEFAULT_SEARCH_WIDTH_SEC,
+        nowMs: now(),
+      }),
+    }),
   );
 
   api.get(
@@ -43,7 +48,7 @@ export function registerCoinsRoutes(app: ApiApp, { db, now = Date.now }: RouteDe
     {
       schema: {
         summary: 'Prices at a time',
-        description: 'Each coin\'s price point nearest to `timestamp` within `searchWidth` (default 6h) on either side.',
+        description: "Each coin's price point nearest to `timestamp` within `searchWidth` (default 6h) on either side.",
         tags: TAGS,
         params: z.object({ timestamp: UnixTimestampSchema, coins: CoinsParamSchema }),
         querystring: z.object({ searchWidth: DurationSchema.optional() }),
@@ -52,7 +57,10 @@ export function registerCoinsRoutes(app: ApiApp, { db, now = Date.now }: RouteDe
       config: { cache: coinTags },
     },
     async (req) => ({
-      coins: await historicalPrices(db, req.params.coins, { timestampSec: req.params.timestamp, searchWidthSec: req.query.searchWidth ?? DEFAULT_SEARCH_WIDTH_SEC }),
+      coins: await historicalPrices(db, req.params.coins, {
+        timestampSec: req.params.timestamp,
+        searchWidthSec: req.query.searchWidth ?? DEFAULT_SEARCH_WIDTH_SEC,
+      }),
     }),
   );
 
@@ -82,12 +90,21 @@ export function registerCoinsRoutes(app: ApiApp, { db, now = Date.now }: RouteDe
       const periodSec = req.query.period ?? DAY_SEC;
       let targetsSec: number[];
       try {
-        targetsSec = chartTargets({ start, end, span, periodSec, nowSec: nowSec() }, Math.floor(MAX_CHART_LOOKUPS / new Set(req.params.coins.map((c) => c.id)).size));
+        targetsSec = chartTargets(
+          { start, end, span, periodSec, nowSec: nowSec() },
+          Math.floor(MAX_CHART_LOOKUPS / new Set(req.params.coins.map((c) => c.id)).size),
+        );
       } catch (err) {
-        if (err instanceof ChartPlanError) throw new ProtocolError('BAD_REQUEST', `query.${err.field}: ${err.message}`, { field: `query.${err.field}` });
+        if (err instanceof ChartPlanError)
+          throw new ProtocolError('BAD_REQUEST', `query.${err.field}: ${err.message}`, { field: `query.${err.field}` });
         throw err;
       }
-      return { coins: await priceChart(db, req.params.coins, { targetsSec, searchWidthSec: req.query.searchWidth ?? periodSec / 10 }) };
+      return {
+        coins: await priceChart(db, req.params.coins, {
+          targetsSec,
+          searchWidthSec: req.query.searchWidth ?? periodSec / 10,
+        }),
+      };
     },
   );
 
@@ -113,7 +130,13 @@ export function registerCoinsRoutes(app: ApiApp, { db, now = Date.now }: RouteDe
       const at = req.query.timestamp ?? nowSec();
       const periodSec = req.query.period ?? DAY_SEC;
       const [fromSec, toSec] = req.query.lookForward ? [at, at + periodSec] : [at - periodSec, at];
-      return { coins: await pricePercentages(db, req.params.coins, { fromSec, toSec, searchWidthSec: req.query.searchWidth ?? periodSec / 10 }) };
+      return {
+        coins: await pricePercentages(db, req.params.coins, {
+          fromSec,
+          toSec,
+          searchWidthSec: req.query.searchWidth ?? periodSec / 10,
+        }),
+      };
     },
   );
 }

@@ -57,12 +57,15 @@ export function registerQueryRoutes(app: ApiApp, { db }: RouteDeps): void {
     {
       schema: {
         summary: 'Largest price or TVL moves over a window',
-        description: '`direction=both` ranks by absolute change. TVL movers are protocols (their totals); price movers are tokens.',
+        description:
+          '`direction=both` ranks by absolute change. TVL movers are protocols (their totals); price movers are tokens.',
         tags: TAGS,
         querystring: MoversParamsSchema,
         response: { 200: MoversAnswerSchema, 400: ErrorSchema },
       },
-      config: { cache: { tags: (req) => [(req.query as { kind?: string }).kind === 'price' ? 'prices' : 'tvl', 'meta'] } },
+      config: {
+        cache: { tags: (req) => [(req.query as { kind?: string }).kind === 'price' ? 'prices' : 'tvl', 'meta'] },
+      },
     },
     async (req) => ({ window: req.query.window, kind: req.query.kind, movers: await movers(db, req.query) }),
   );

@@ -6,7 +6,13 @@ import { fixedTags, protocolTags } from './cache-tags';
 import type { RouteDeps } from './deps';
 import { ErrorSchema } from './schemas/errors';
 import { ChainNameSchema, SlugSchema } from './schemas/params';
-import { ChainListSchema, HistoricalChainTvlSchema, ProtocolDetailSchema, ProtocolListSchema, TvlNumberSchema } from './schemas/tvl';
+import {
+  ChainListSchema,
+  HistoricalChainTvlSchema,
+  ProtocolDetailSchema,
+  ProtocolListSchema,
+  TvlNumberSchema,
+} from './schemas/tvl';
 
 const TAGS = ['TVL (DefiLlama-compatible)'];
 const SlugParams = z.object({ slug: SlugSchema });
@@ -19,7 +25,11 @@ export function registerTvlRoutes(app: ApiApp, { db }: RouteDeps): void {
   api.get(
     '/protocols',
     {
-      schema: { summary: 'Every protocol with its current TVL, largest first', tags: TAGS, response: { 200: ProtocolListSchema } },
+      schema: {
+        summary: 'Every protocol with its current TVL, largest first',
+        tags: TAGS,
+        response: { 200: ProtocolListSchema },
+      },
       config: { cache: fixedTags('tvl', 'meta') },
     },
     async () => listProtocols(db),
@@ -46,7 +56,12 @@ export function registerTvlRoutes(app: ApiApp, { db }: RouteDeps): void {
   api.get(
     '/tvl/:slug',
     {
-      schema: { summary: "One protocol's current TVL, as a bare number", tags: TAGS, params: SlugParams, response: { 200: TvlNumberSchema, 404: ErrorSchema } },
+      schema: {
+        summary: "One protocol's current TVL, as a bare number",
+        tags: TAGS,
+        params: SlugParams,
+        response: { 200: TvlNumberSchema, 404: ErrorSchema },
+      },
       config: { cache: protocolTags },
     },
     async (req) => {
@@ -68,7 +83,11 @@ export function registerTvlRoutes(app: ApiApp, { db }: RouteDeps): void {
   api.get(
     '/v2/historicalChainTvl',
     {
-      schema: { summary: 'Daily TVL of all protocols together', tags: TAGS, response: { 200: HistoricalChainTvlSchema } },
+      schema: {
+        summary: 'Daily TVL of all protocols together',
+        tags: TAGS,
+        response: { 200: HistoricalChainTvlSchema },
+      },
       config: { cache: fixedTags('tvl', 'meta') },
     },
     async () => historicalChainTvl(db, ''),

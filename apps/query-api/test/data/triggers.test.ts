@@ -14,7 +14,9 @@ describe.each(['pglite', 'postgres'] as const)('migration 002 on %s', (kind) => 
 
   beforeAll(async () => {
     t = await createTestDatabase(kind);
-    await t.db.listen(`${t.db.schema}.data_changed`, (payload) => notifications.push((JSON.parse(payload) as { tags: string[] }).tags));
+    await t.db.listen(`${t.db.schema}.data_changed`, (payload) =>
+      notifications.push((JSON.parse(payload) as { tags: string[] }).tags),
+    );
   }, START_TEST_TIMEOUT_MS);
   afterAll(() => t?.cleanup());
 
@@ -26,7 +28,10 @@ describe.each(['pglite', 'postgres'] as const)('migration 002 on %s', (kind) => 
     const marker = `marker:${randomUUID()}`;
     await t.db.query('SELECT pg_notify($1, $2)', [`${t.db.schema}.data_changed`, JSON.stringify({ tags: [marker] })]);
     await eventually(() => expect(notifications.some((tags) => tags.includes(marker))).toBe(true));
-    notifications.splice(notifications.findIndex((tags) => tags.includes(marker)), 1);
+    notifications.splice(
+      notifications.findIndex((tags) => tags.includes(marker)),
+      1,
+    );
   }
 
   /**
@@ -45,7 +50,12 @@ describe.each(['pglite', 'postgres'] as const)('migration 002 on %s', (kind) => 
 
   describe('price_current', () => {
     const current = async (token: string) =>
-      (await t.db.query<{ price: number; ts: Date; confidence: number | null }>('SELECT price, ts, confidence FROM price_current WHERE token_id = $1', [token])).rows[0];
+      (
+        await t.db.query<{ price: number; ts: Date; confidence: number | null }>(
+          'SELECT price, ts, confidence FROM price_current WHERE token_id = $1',
+          [token],
+        )
+      ).rows[0];
 
     it('follows inserts, keeping the latest point of a statement', async () => {
       await insertPrices(t.db, [
@@ -84,12 +94,18 @@ describe.each(['pglite', 'postgres'] as const)('migration 002 on %s', (kind) => 
       ]);
       // An older point of an already-seen day arrives late: neither table moves back.
       await insertTvl(t.db, [{ protocol: 'beta', at: day0 + 10 * HOUR, tvl: 1 }]);
-      const currentRows = await t.db.query('SELECT chain, tvl, ts FROM tvl_current WHERE protocol_id = $1 ORDER BY chain', ['beta']);
+      const currentRows = await t.db.query(
+        'SELECT chain, tvl, ts FROM tvl_current WHERE protocol_id = $1 ORDER BY chain',
+        ['beta'],
+      );
       expect(currentRows.rows).toEqual([
         { chain: '', tvl: 130, ts: new Date(day0 + DAY + HOUR) },
         { chain: 'ethereum', tvl: 70, ts: new Date(day0 + 20 * HOUR) },
       ]);
-      const daily = await t.db.query('SELECT chain, day, tvl FROM tvl_daily WHERE protocol_id = $1 ORDER BY chain, day', ['beta']);
+      const daily = await t.db.query(
+        'SELECT chain, day, tvl FROM tvl_daily WHERE protocol_id = $1 ORDER BY chain, day',
+        ['beta'],
+      );
       const dayNo = day0 / DAY;
       expect(daily.rows).toEqual([
         { chain: '', day: dayNo, tvl: 120 },
@@ -99,7 +115,8 @@ describe.each(['pglite', 'postgres'] as const)('migration 002 on %s', (kind) => 
     });
 
     it('creates a protocols row for a new slug and adds the chains it reports, keeping known metadata', async () => {
-      const row = async (id: string) => (await t.db.query('SELECT name, chains FROM protocols WHERE id = $1', [id])).rows[0];
+      const row = async (id: string) =>
+        (await t.db.query('SELECT name, chains FROM protocols WHERE id = $1', [id])).rows[0];
       expect(await row('beta')).toEqual({ name: 'beta', chains: ['ethereum'] });
       await upsertProtocols(t.db, [{ id: 'gamma', name: 'Gamma Finance', chains: ['ethereum'] }]);
       await insertTvl(t.db, [
@@ -150,7 +167,11 @@ describe.each(['pglite', 'postgres'] as const)('migration 002 on %s', (kind) => 
     });
 
     it('say "*" when the tags of one statement would pass 7,500 bytes', async () => {
-      const points = Array.from({ length: 400 }, (_, i) => ({ token: `coingecko:a-rather-long-token-name-${i}`, at: T, price: i + 1 }));
+      const points = Array.from({ length: 400 }, (_, i) => ({
+        token: `coingecko:a-rather-long-token-name-${i}`,
+        at: T,
+        price: i + 1,
+      }));
       expect(await announced(() => insertPrices(t.db, points))).toEqual([['*']]);
     });
   });
@@ -172,11 +193,29 @@ describe.each(['pglite', 'postgres'] as const)('migration 002 on %s', (kind) => 
         { protocol: 'theta', at: T, tvl: 20 },
       ]);
       const tags = await announced(() => refreshReferenceValues(t.db), 2);
-      expect(tags).toEqual(expect.arrayContaining([expect.arrayContaining(['price:coingecko:zeta', 'prices']), expect.arrayContaining(['tvl:eta', 'tvl'])]));
+      expect(tags).toEqual(
+        expect.arrayContaining([
+          expect.arrayContaining(['price:coingecko:zeta', 'prices']),
+          expect.arrayContaining(['tvl:eta', 'tvl']),
+        ]),
+      );
 
-      const price = await t.db.query('SELECT price_5m, price_1h, price_1d, price_7d, change_1d, change_7d FROM price_current WHERE token_id = $1', ['coingecko:zeta']);
-      expect(price.rows[0]).toEqual({ price_5m: 109, price_1h: 108, price_1d: 100, price_7d: null, change_1d: expect.closeTo(10, 10), change_7d: null });
-      const tvl = await t.db.query('SELECT protocol_id, tvl_1d, change_1d FROM tvl_current WHERE protocol_id IN ($1, $2) ORDER BY protocol_id', ['eta', 'theta']);
+      const price = await t.db.query(
+        'SELECT price_5m, price_1h, price_1d, price_7d, change_1d, change_7d FROM price_current WHERE token_id = $1',
+        ['coingecko:zeta'],
+      );
+      expect(price.rows[0]).toEqual({
+        price_5m: 109,
+        price_1h: 108,
+        price_1d: 100,
+        price_7d: null,
+        change_1d: expect.closeTo(10, 10),
+        change_7d: null,
+      });
+      const tvl = await t.db.query(
+        'SELECT protocol_id, tvl_1d, change_1d FROM tvl_current WHERE protocol_id IN ($1, $2) ORDER BY protocol_id',
+        ['eta', 'theta'],
+      );
       expect(tvl.rows).toEqual([
         { protocol_id: 'eta', tvl_1d: 200, change_1d: expect.closeTo(-25, 10) },
         { protocol_id: 'theta', tvl_1d: null, change_1d: null },
@@ -185,7 +224,12 @@ describe.each(['pglite', 'postgres'] as const)('migration 002 on %s', (kind) => 
 
     it('moves change_1d at once when a new point arrives, and its reference at the next refresh', async () => {
       await insertPrices(t.db, [{ token: 'coingecko:zeta', at: T + 60_000, price: 120 }]);
-      const change = async () => (await t.db.query<{ change_1d: number }>('SELECT change_1d FROM price_current WHERE token_id = $1', ['coingecko:zeta'])).rows[0]?.change_1d;
+      const change = async () =>
+        (
+          await t.db.query<{ change_1d: number }>('SELECT change_1d FROM price_current WHERE token_id = $1', [
+            'coingecko:zeta',
+          ])
+        ).rows[0]?.change_1d;
       expect(await change()).toBeCloseTo(20, 10); // same reference, new price
       await refreshReferenceValues(t.db);
       // T + 1m - 1d now reaches the point at T - 1d + 1m (105).
@@ -200,7 +244,10 @@ describe.each(['pglite', 'postgres'] as const)('migration 002 on %s', (kind) => 
       const refresher = startReferenceRefresher(t.db, { intervalMs: 50, logger: createLogger('test', 'silent') });
       try {
         await eventually(async () => {
-          const { rows } = await t.db.query<{ change_1d: number | null }>('SELECT change_1d FROM price_current WHERE token_id = $1', ['coingecko:iota']);
+          const { rows } = await t.db.query<{ change_1d: number | null }>(
+            'SELECT change_1d FROM price_current WHERE token_id = $1',
+            ['coingecko:iota'],
+          );
           expect(rows[0]?.change_1d).toBeCloseTo(25, 10);
         });
       } finally {
@@ -215,7 +262,9 @@ describe.each(['pglite', 'postgres'] as const)('migration 002 on %s', (kind) => 
         let locked!: () => void;
         const isLocked = new Promise<void>((resolve) => (locked = resolve));
         const holder = t.db.transaction(async (tx) => {
-          await tx.query(`SELECT pg_advisory_xact_lock(hashtext('defi-realtime:refresh-references:' || current_schema()))`);
+          await tx.query(
+            `SELECT pg_advisory_xact_lock(hashtext('defi-realtime:refresh-references:' || current_schema()))`,
+          );
           locked();
           await held;
         });

@@ -1,4 +1,12 @@
-import { ChartPlanError, chainKeyFromName, chainName, chartTargets, decodeCursor, encodeCursor, parseDuration } from '../../src/data';
+import {
+  ChartPlanError,
+  chainKeyFromName,
+  chainName,
+  chartTargets,
+  decodeCursor,
+  encodeCursor,
+  parseDuration,
+} from '../../src/data';
 
 describe('parseDuration (DefiLlama period and searchWidth strings)', () => {
   it.each([
@@ -12,7 +20,9 @@ describe('parseDuration (DefiLlama period and searchWidth strings)', () => {
     ['1.5h', 5_400],
   ])('%s is %d seconds', (input, seconds) => expect(parseDuration(input)).toBe(seconds));
 
-  it.each(['', 'h4', '4 hours', '-1h', '4y', 'abc'])('%j is not a duration', (input) => expect(parseDuration(input)).toBeUndefined());
+  it.each(['', 'h4', '4 hours', '-1h', '4y', 'abc'])('%j is not a duration', (input) =>
+    expect(parseDuration(input)).toBeUndefined(),
+  );
 });
 
 describe('chartTargets', () => {
@@ -24,15 +34,25 @@ describe('chartTargets', () => {
   });
 
   it('walks forward from start up to span, end or now', () => {
-    expect(chartTargets({ start: now - 250, periodSec: 100, nowSec: now }, 50)).toEqual([now - 250, now - 150, now - 50]);
+    expect(chartTargets({ start: now - 250, periodSec: 100, nowSec: now }, 50)).toEqual([
+      now - 250,
+      now - 150,
+      now - 50,
+    ]);
     expect(chartTargets({ start: 1_000, span: 2, periodSec: 100, nowSec: now }, 50)).toEqual([1_000, 1_100]);
-    expect(chartTargets({ start: 1_000, end: 1_150, span: 5, periodSec: 100, nowSec: now }, 50)).toEqual([1_000, 1_100]);
+    expect(chartTargets({ start: 1_000, end: 1_150, span: 5, periodSec: 100, nowSec: now }, 50)).toEqual([
+      1_000, 1_100,
+    ]);
     expect(chartTargets({ start: now + 10, periodSec: 100, nowSec: now }, 50)).toEqual([]);
   });
 
   it('refuses an end before start and more points than allowed, naming the field', () => {
-    expect(() => chartTargets({ start: 2_000, end: 1_000, periodSec: 100, nowSec: now }, 50)).toThrow(expect.objectContaining({ field: 'end' }));
-    expect(() => chartTargets({ span: 51, periodSec: 100, nowSec: now }, 50)).toThrow(expect.objectContaining({ field: 'span' }));
+    expect(() => chartTargets({ start: 2_000, end: 1_000, periodSec: 100, nowSec: now }, 50)).toThrow(
+      expect.objectContaining({ field: 'end' }),
+    );
+    expect(() => chartTargets({ span: 51, periodSec: 100, nowSec: now }, 50)).toThrow(
+      expect.objectContaining({ field: 'span' }),
+    );
     expect(() => chartTargets({ start: 0, periodSec: 100, nowSec: now }, 50)).toThrow(ChartPlanError);
   });
 });

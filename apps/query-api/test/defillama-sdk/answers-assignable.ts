@@ -17,7 +17,13 @@ import type {
 } from '@defillama/api';
 import type { z } from 'zod';
 import type { ChartSchema, CoinPricesSchema, PercentageSchema } from '../../src/routes/schemas/coins';
-import type { ChainListSchema, HistoricalChainTvlSchema, ProtocolDetailSchema, ProtocolListSchema, TvlNumberSchema } from '../../src/routes/schemas/tvl';
+import type {
+  ChainListSchema,
+  HistoricalChainTvlSchema,
+  ProtocolDetailSchema,
+  ProtocolListSchema,
+  TvlNumberSchema,
+} from '../../src/routes/schemas/tvl';
 
 /** Compiles only when `Answer` can be used where the SDK promises `Sdk`. */
 type Assignable<Answer extends Sdk, Sdk> = Answer;

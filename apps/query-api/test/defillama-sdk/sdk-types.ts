@@ -19,11 +19,19 @@ export class SdkTypes {
     const dist = dirname(require.resolve('@defillama/api'));
     this.version = (JSON.parse(readFileSync(join(dist, '../package.json'), 'utf8')) as { version: string }).version;
     const declarations = join(dist, 'index.d.ts');
-    const program = ts.createProgram([declarations], { strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, types: [] });
+    const program = ts.createProgram([declarations], {
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      target: ts.ScriptTarget.ES2022,
+      types: [],
+    });
     this.#checker = program.getTypeChecker();
     const module = this.#checker.getSymbolAtLocation(program.getSourceFile(declarations)!);
     if (!module) throw new Error(`no module in ${declarations}`);
-    this.#exports = new Map(this.#checker.getExportsOfModule(module).map((symbol) => [symbol.name, this.#resolve(symbol)]));
+    this.#exports = new Map(
+      this.#checker.getExportsOfModule(module).map((symbol) => [symbol.name, this.#resolve(symbol)]),
+    );
   }
 
   /**
@@ -61,7 +69,8 @@ export class SdkTypes {
     const flags = type.flags;
     if (flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return;
     if (type.isUnion()) {
-      if (!type.types.some((member) => this.problems(member, value, path).length === 0)) out.push(`${path}: ${describe(value)} where the SDK declares ${this.name(type)}`);
+      if (!type.types.some((member) => this.problems(member, value, path).length === 0))
+        out.push(`${path}: ${describe(value)} where the SDK declares ${this.name(type)}`);
       return;
     }
     if (type.isIntersection()) {
@@ -83,7 +92,9 @@ export class SdkTypes {
       if (!Array.isArray(value)) return ok(false);
       const args = this.#checker.getTypeArguments(type as ts.TypeReference);
       if (this.#checker.isTupleType(type) && value.length !== args.length) return ok(false);
-      value.forEach((item, i) => this.#check(args[this.#checker.isTupleType(type) ? i : 0]!, item, `${path}[${i}]`, out));
+      value.forEach((item, i) =>
+        this.#check(args[this.#checker.isTupleType(type) ? i : 0]!, item, `${path}[${i}]`, out),
+      );
       return;
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return ok(false);
@@ -93,13 +104,16 @@ export class SdkTypes {
       declared.add(property.name);
       const at = `${path}.${property.name}`;
       if (!Object.hasOwn(record, property.name)) {
-        if (!(property.flags & ts.SymbolFlags.Optional)) out.push(`${at}: missing where the SDK declares ${this.name(this.#checker.getTypeOfSymbol(property))}`);
+        if (!(property.flags & ts.SymbolFlags.Optional))
+          out.push(`${at}: missing where the SDK declares ${this.name(this.#checker.getTypeOfSymbol(property))}`);
         continue;
       }
       this.#check(this.#checker.getTypeOfSymbol(property), record[property.name], at, out);
     }
     const index = this.#checker.getIndexInfosOfType(type).find((info) => info.keyType.flags & ts.TypeFlags.String);
-    if (index) for (const [key, item] of Object.entries(record)) if (!declared.has(key)) this.#check(index.type, item, `${path}[${JSON.stringify(key)}]`, out);
+    if (index)
+      for (const [key, item] of Object.entries(record))
+        if (!declared.has(key)) this.#check(index.type, item, `${path}[${JSON.stringify(key)}]`, out);
   }
 }
 

@@ -42,7 +42,11 @@ describe('query-api authentication', () => {
   });
 
   it.each([
-    ['unknown key in the header', { url: '/protocols', headers: { 'x-api-key': `drt_${'x'.repeat(32)}` } }, /unknown or revoked/],
+    [
+      'unknown key in the header',
+      { url: '/protocols', headers: { 'x-api-key': `drt_${'x'.repeat(32)}` } },
+      /unknown or revoked/,
+    ],
     ['revoked key in the query', () => ({ url: `/protocols?apiKey=${revoked}` }), /unknown or revoked/],
     ['unknown key in the path', { url: `/drt_${'y'.repeat(32)}/protocols` }, /unknown or revoked/],
     ['malformed key in the path', { url: '/drt_short/api/protocols' }, /malformed/],
@@ -54,11 +58,14 @@ describe('query-api authentication', () => {
     expect(res.json()).toEqual({ code: 'UNAUTHORIZED', message: expect.stringMatching(message) });
   });
 
-  it.each(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs/'])('serves %s without credentials', async (url) => {
-    const res = await platform.app.inject(url);
-    expect(res.statusCode).toBe(200);
-    expect(res.headers['ratelimit-limit']).toBeUndefined();
-  });
+  it.each(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs/'])(
+    'serves %s without credentials',
+    async (url) => {
+      const res = await platform.app.inject(url);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['ratelimit-limit']).toBeUndefined();
+    },
+  );
 
   it('answers unknown paths 404 without asking for credentials', async () => {
     const res = await platform.app.inject('/no-such-path');

@@ -32,11 +32,16 @@ describe('query-api response cache', () => {
       // Before the app listens: a late notification of these would turn a test's hit into a miss.
       await insertPrice(tdb.db, eth, 100, new Date(Date.now() - 60_000));
       await insertPrice(tdb.db, btc, 50_000, new Date(Date.now() - 60_000));
-      platform = await platformApp({ db: tdb.db, cache: store, ...(store === 'redis' ? { redis: redis.redis, prefix: `${redis.prefix}:${store}` } : {}) });
+      platform = await platformApp({
+        db: tdb.db,
+        cache: store,
+        ...(store === 'redis' ? { redis: redis.redis, prefix: `${redis.prefix}:${store}` } : {}),
+      });
       key = (await platform.keys.create({ name: `cache ${store}`, tier: 'enterprise', owner: 'frank' })).key;
     });
     afterAll(() => platform.close());
-    const get = (url: string, headers: Record<string, string> = {}) => platform.app.inject({ url, headers: { 'x-api-key': key, ...headers } });
+    const get = (url: string, headers: Record<string, string> = {}) =>
+      platform.app.inject({ url, headers: { 'x-api-key': key, ...headers } });
 
     it('answers the second identical request from the cache: same body, same ETag, not recomputed', async () => {
       const first = await get('/protocols?chain=ethereum');
@@ -102,7 +107,10 @@ describe('query-api response cache', () => {
       const url = `/prices/current/${btc}`;
       await get(url);
       await insertPrice(tdb.db, eth, 130);
-      await eventually(async () => expect((await get(`/prices/current/${eth}`)).json().coins[eth].price).toBe(130), 3_000);
+      await eventually(
+        async () => expect((await get(`/prices/current/${eth}`)).json().coins[eth].price).toBe(130),
+        3_000,
+      );
       expect((await get(url)).headers['x-cache']).toBe('hit');
     });
 
@@ -158,7 +166,13 @@ describe('query-api response cache', () => {
       expect(metricValue(metrics, 'query_api_cache_lookups_total', { result: 'hit' })).toBeGreaterThan(0);
       expect(metricValue(metrics, 'query_api_cache_lookups_total', { result: 'miss' })).toBeGreaterThan(0);
       expect(metricValue(metrics, 'query_api_cache_invalidations_total')).toBeGreaterThan(0);
-      expect(metricValue(metrics, 'query_api_requests_total', { method: 'GET', route: '/prices/current/:coins', status: '200' })).toBeGreaterThan(0);
+      expect(
+        metricValue(metrics, 'query_api_requests_total', {
+          method: 'GET',
+          route: '/prices/current/:coins',
+          status: '200',
+        }),
+      ).toBeGreaterThan(0);
       expect(metricValue(metrics, 'query_api_requests_total', { route: '/protocol/:slug', status: '404' })).toBe(2);
       expect(metricValue(metrics, 'query_api_request_duration_ms_count', { route: '/protocols' })).toBeGreaterThan(0);
     });
@@ -172,7 +186,8 @@ describe('query-api response cache', () => {
     try {
       const { key } = await platform.keys.create({ name: 'outage', tier: 'pro', owner: 'gina' });
       const answers = [];
-      for (let i = 0; i < 3; i++) answers.push(await platform.app.inject({ url: '/protocols?outage=1', headers: { 'x-api-key': key } }));
+      for (let i = 0; i < 3; i++)
+        answers.push(await platform.app.inject({ url: '/protocols?outage=1', headers: { 'x-api-key': key } }));
       expect(answers.map((r) => r.statusCode)).toEqual([200, 200, 200]);
       expect(answers.map((r) => r.headers['x-cache'])).toEqual(['miss', 'miss', 'miss']);
       // Still revalidatable: the ETag does not need the cache.

@@ -9,7 +9,13 @@ import { loadConfig, start } from '../../src';
 describeCredentialForms('query API', async () => {
   const tdb = await createTestDatabase('postgres');
   try {
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', REFERENCE_REFRESH_MS: '0', JWT_SECRET: CREDENTIAL_SUITE_JWT_SECRET });
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      REFERENCE_REFRESH_MS: '0',
+      JWT_SECRET: CREDENTIAL_SUITE_JWT_SECRET,
+    });
     const app = await start(config, { logger: createLogger('query-api-test', 'silent'), db: tdb.db });
     const valid = await app.keys.create({ name: 'credential forms', tier: 'pro' });
     const revoked = await app.keys.create({ name: 'revoked', tier: 'pro' });

@@ -4,7 +4,14 @@ import type { Database } from '@defi-realtime/db';
 import { ProtocolError } from '@defi-realtime/protocol';
 import { closeRedis, createKeys, createRedis, type RedisClient } from '@defi-realtime/redis';
 import { cleanupPrefix, redisUrlForTests, requireRedis, uniquePrefix } from '@defi-realtime/redis/testing';
-import { Health, createLogger, createMetricsRegistry, type ApiApp, type Logger, type ZodTypeProvider } from '@defi-realtime/runtime';
+import {
+  Health,
+  createLogger,
+  createMetricsRegistry,
+  type ApiApp,
+  type Logger,
+  type ZodTypeProvider,
+} from '@defi-realtime/runtime';
 import pino from 'pino';
 import { z } from 'zod';
 import { createQueryApiApp } from '../../src/http/app';
@@ -27,7 +34,9 @@ export function recordingLogger(): { logger: Logger; lines: string[] } {
 }
 
 /** A Redis connection and a key prefix of the test's own; `cleanup` deletes the keys. */
-export async function testRedis(name: string): Promise<{ redis: RedisClient; url: string; prefix: string; cleanup(): Promise<void> }> {
+export async function testRedis(
+  name: string,
+): Promise<{ redis: RedisClient; url: string; prefix: string; cleanup(): Promise<void> }> {
   const url = redisUrlForTests();
   await requireRedis(url);
   const redis = createRedis(url);
@@ -115,7 +124,12 @@ export async function platformApp(options: PlatformOptions): Promise<PlatformApp
   api.get(
     '/protocols',
     {
-      schema: { summary: 'Protocols (test)', tags: ['TVL (DefiLlama-compatible)'], querystring: z.object({ chain: z.string().optional(), limit: z.coerce.number().int().min(1).optional() }), response: { 200: z.array(z.object({ id: z.string(), n: z.number() })) } },
+      schema: {
+        summary: 'Protocols (test)',
+        tags: ['TVL (DefiLlama-compatible)'],
+        querystring: z.object({ chain: z.string().optional(), limit: z.coerce.number().int().min(1).optional() }),
+        response: { 200: z.array(z.object({ id: z.string(), n: z.number() })) },
+      },
       config: { cache: { tags: () => ['tvl', 'meta'] } },
     },
     async () => [{ id: 'uniswap-v3', n: count('protocols') }],
@@ -123,8 +137,15 @@ export async function platformApp(options: PlatformOptions): Promise<PlatformApp
   api.get(
     '/prices/current/:coins',
     {
-      schema: { summary: 'Current prices (test)', tags: ['Coins (DefiLlama-compatible)'], params: z.object({ coins: z.string() }), response: { 200: z.object({ coins: z.record(z.string(), z.object({ price: z.number() })) }) } },
-      config: { cache: { tags: (req) => (req.params as { coins: string }).coins.split(',').map((id) => `price:${id}`) } },
+      schema: {
+        summary: 'Current prices (test)',
+        tags: ['Coins (DefiLlama-compatible)'],
+        params: z.object({ coins: z.string() }),
+        response: { 200: z.object({ coins: z.record(z.string(), z.object({ price: z.number() })) }) },
+      },
+      config: {
+        cache: { tags: (req) => (req.params as { coins: string }).coins.split(',').map((id) => `price:${id}`) },
+      },
     },
     async (req) => {
       count('prices');
@@ -140,7 +161,12 @@ export async function platformApp(options: PlatformOptions): Promise<PlatformApp
   api.get(
     '/protocol/:slug',
     {
-      schema: { summary: 'One protocol (test)', tags: ['TVL (DefiLlama-compatible)'], params: z.object({ slug: z.string() }), response: { 200: z.object({ slug: z.string() }) } },
+      schema: {
+        summary: 'One protocol (test)',
+        tags: ['TVL (DefiLlama-compatible)'],
+        params: z.object({ slug: z.string() }),
+        response: { 200: z.object({ slug: z.string() }) },
+      },
       config: { cache: { tags: (req) => [`tvl:${(req.params as { slug: string }).slug}`] } },
     },
     async (req) => {
@@ -151,7 +177,14 @@ export async function platformApp(options: PlatformOptions): Promise<PlatformApp
   );
   api.get(
     '/uncached',
-    { schema: { summary: 'Never cached (test)', tags: ['Advanced queries'], response: { 200: z.object({ n: z.number() }) } }, config: { cache: false } },
+    {
+      schema: {
+        summary: 'Never cached (test)',
+        tags: ['Advanced queries'],
+        response: { 200: z.object({ n: z.number() }) },
+      },
+      config: { cache: false },
+    },
     async () => ({ n: count('uncached') }),
   );
 
@@ -159,7 +192,8 @@ export async function platformApp(options: PlatformOptions): Promise<PlatformApp
     throw new Error('boom');
   });
 
-  const unlisten = cache && options.listen !== false ? await invalidateOnDataChanges(db, cache, { logger, metrics }) : undefined;
+  const unlisten =
+    cache && options.listen !== false ? await invalidateOnDataChanges(db, cache, { logger, metrics }) : undefined;
   await app.ready();
   return {
     app,
@@ -178,7 +212,12 @@ export async function platformApp(options: PlatformOptions): Promise<PlatformApp
 
 /** Insert a price point; with migration 002 the statement announces `price:<id>` on data_changed. */
 export async function insertPrice(db: Database, tokenId: string, price: number, ts = new Date()): Promise<void> {
-  await db.query('INSERT INTO price_points (token_id, ts, price, source) VALUES ($1, $2, $3, $4)', [tokenId, ts, price, 'test']);
+  await db.query('INSERT INTO price_points (token_id, ts, price, source) VALUES ($1, $2, $3, $4)', [
+    tokenId,
+    ts,
+    price,
+    'test',
+  ]);
 }
 
 /** The value of the sample `name` whose labels include `labels` in a Prometheus text exposition; undefined when absent. */

@@ -34,8 +34,12 @@ function validateOpenApi(document: unknown): Promise<string> {
       );
     });`;
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, ['-e', script], { env: { ...process.env, NODE_OPTIONS: '' }, timeout: 30_000 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`validator failed: ${err.message}\n${stderr}`)) : resolve(stdout),
+    const child = execFile(
+      process.execPath,
+      ['-e', script],
+      { env: { ...process.env, NODE_OPTIONS: '' }, timeout: 30_000 },
+      (err, stdout, stderr) =>
+        err ? reject(new Error(`validator failed: ${err.message}\n${stderr}`)) : resolve(stdout),
     );
     child.stdin!.end(JSON.stringify(document));
   });
@@ -79,22 +83,32 @@ describe('query-api OpenAPI document', () => {
     expect(doc.openapi).toMatch(/^3\./);
     expect(await validateOpenApi(doc)).toBe('valid');
     // The validator can fail: a broken document is refused.
-    expect(await validateOpenApi({ ...doc, paths: { '/x': { get: { responses: 'none' } } } })).toMatch(/invalid|responses/i);
+    expect(await validateOpenApi({ ...doc, paths: { '/x': { get: { responses: 'none' } } } })).toMatch(
+      /invalid|responses/i,
+    );
   });
 
   it('lists every route with its method, and no probe, metrics or docs path', () => {
     expect(routes.length).toBeGreaterThanOrEqual(12);
     for (const { method, url } of routes) {
       const path = url.replace(/:(\w+)/g, '{$1}');
-      expect({ path, method, documented: doc.paths[path]?.[method.toLowerCase()] !== undefined }).toEqual({ path, method, documented: true });
+      expect({ path, method, documented: doc.paths[path]?.[method.toLowerCase()] !== undefined }).toEqual({
+        path,
+        method,
+        documented: true,
+      });
     }
-    for (const hidden of ['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs']) expect(doc.paths[hidden]).toBeUndefined();
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/protocols', '/prices/current/{coins}', '/v2/query/protocols']));
+    for (const hidden of ['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs'])
+      expect(doc.paths[hidden]).toBeUndefined();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/protocols', '/prices/current/{coins}', '/v2/query/protocols']),
+    );
   });
 
   it('has every route declare whether and by which tags it is cached', () => {
     for (const route of routes) {
-      const declared = route.cache === false || typeof (route.cache as { tags?: unknown } | undefined)?.tags === 'function';
+      const declared =
+        route.cache === false || typeof (route.cache as { tags?: unknown } | undefined)?.tags === 'function';
       expect({ url: route.url, declared }).toEqual({ url: route.url, declared: true });
     }
   });
@@ -103,7 +117,9 @@ describe('query-api OpenAPI document', () => {
     const described = new Set(doc.tags.map((t) => t.name));
     expect([...described]).toEqual(OPENAPI_TAGS.map((t) => t.name));
     for (const [path, operations] of Object.entries(doc.paths)) {
-      for (const operation of Object.values(operations)) for (const tag of operation.tags ?? []) expect({ path, tag, described: described.has(tag) }).toEqual({ path, tag, described: true });
+      for (const operation of Object.values(operations))
+        for (const tag of operation.tags ?? [])
+          expect({ path, tag, described: described.has(tag) }).toEqual({ path, tag, described: true });
     }
   });
 
@@ -116,7 +132,10 @@ describe('query-api OpenAPI document', () => {
     expect(doc.security).toEqual([{ apiKey: [] }, { apiKeyQuery: [] }, { bearer: [] }]);
     expect(doc.servers).toEqual([
       expect.objectContaining({ url: 'https://api.example.com' }),
-      expect.objectContaining({ url: 'https://api.example.com/{apiKey}', variables: { apiKey: expect.objectContaining({ default: expect.any(String) }) } }),
+      expect.objectContaining({
+        url: 'https://api.example.com/{apiKey}',
+        variables: { apiKey: expect.objectContaining({ default: expect.any(String) }) },
+      }),
     ]);
   });
 

@@ -21,13 +21,18 @@ describe('query-api rate limits', () => {
     let platform: PlatformApp;
     let key: string;
     beforeAll(async () => {
-      platform = await platformApp({ db: tdb.db, tierLimits, ...(store === 'redis' ? { redis: redis.redis, prefix: `${redis.prefix}:one`, cache: 'redis' } : {}) });
+      platform = await platformApp({
+        db: tdb.db,
+        tierLimits,
+        ...(store === 'redis' ? { redis: redis.redis, prefix: `${redis.prefix}:one`, cache: 'redis' } : {}),
+      });
     });
     afterAll(() => platform.close());
     beforeEach(async () => {
       key = (await platform.keys.create({ name: `rl ${store}`, tier: 'pro', owner: 'carol' })).key;
     });
-    const get = (url: string, headers: Record<string, string> = {}) => platform.app.inject({ url, headers: { 'x-api-key': key, ...headers } });
+    const get = (url: string, headers: Record<string, string> = {}) =>
+      platform.app.inject({ url, headers: { 'x-api-key': key, ...headers } });
 
     it('puts RateLimit-* on every answer: computed, cached, 304, 404 and 400', async () => {
       const computed = await get('/protocols');
@@ -35,7 +40,9 @@ describe('query-api rate limits', () => {
       const notModified = await get('/protocols', { 'if-none-match': String(cached.headers.etag) });
       const notFound = await get('/protocol/unknown');
       const invalid = await get('/protocols?limit=0');
-      expect([computed, cached, notModified, notFound, invalid].map((r) => r.statusCode)).toEqual([200, 200, 304, 404, 400]);
+      expect([computed, cached, notModified, notFound, invalid].map((r) => r.statusCode)).toEqual([
+        200, 200, 304, 404, 400,
+      ]);
       expect(cached.headers['x-cache']).toBe('hit');
       [computed, cached, notModified, notFound, invalid].forEach((res, i) => {
         expect(res.headers['ratelimit-limit']).toBe(String(LIMIT));
@@ -75,7 +82,10 @@ describe('query-api rate limits', () => {
       const { key } = await platform.keys.create({ name: 'no rest', tier: 'free', owner: 'ivan' });
       const res = await platform.app.inject({ url: '/uncached', headers: { 'x-api-key': key } });
       expect(res.statusCode).toBe(403);
-      expect(res.json()).toEqual({ code: 'LIMIT_EXCEEDED', message: expect.stringMatching(/restRequestsPerMinute is 0/) });
+      expect(res.json()).toEqual({
+        code: 'LIMIT_EXCEEDED',
+        message: expect.stringMatching(/restRequestsPerMinute is 0/),
+      });
       expect(platform.computed.uncached).toBeUndefined();
     } finally {
       await platform.close();

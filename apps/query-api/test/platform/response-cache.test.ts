@@ -4,11 +4,20 @@ import { sleep } from '@defi-realtime/runtime/testing';
 import { MemoryResponseCache } from '../../src/http/cache/memory-cache';
 import { RedisResponseCache } from '../../src/http/cache/redis-cache';
 import { TieredResponseCache } from '../../src/http/cache/tiered-cache';
-import { cacheTags, type CacheLookup, type CachedAnswer, type ResponseCache } from '../../src/http/cache/response-cache';
+import {
+  cacheTags,
+  type CacheLookup,
+  type CachedAnswer,
+  type ResponseCache,
+} from '../../src/http/cache/response-cache';
 import { createQueryApiMetrics } from '../../src/http/metrics';
 import { testRedis } from './helpers';
 
-const answer = (body: string): CachedAnswer => ({ etag: `"${body}"`, contentType: 'application/json; charset=utf-8', body });
+const answer = (body: string): CachedAnswer => ({
+  etag: `"${body}"`,
+  contentType: 'application/json; charset=utf-8',
+  body,
+});
 const ETH = cacheTags(['price:coingecko:ethereum', 'prices']);
 const BTC = cacheTags(['price:coingecko:bitcoin', 'prices']);
 
@@ -97,7 +106,8 @@ describe('response cache semantics', () => {
 
   it('keeps at most maxEntries in memory, dropping the oldest', async () => {
     const cache = new MemoryResponseCache({ ttlMs: 60_000, maxEntries: 2 });
-    for (const key of ['1', '2', '3']) await cache.store(key, ETH, versionsOf(await cache.lookup(key, ETH)), answer(key));
+    for (const key of ['1', '2', '3'])
+      await cache.store(key, ETH, versionsOf(await cache.lookup(key, ETH)), answer(key));
     expect(cache.size).toBe(2);
     expect((await cache.lookup('1', ETH)).status).toBe('miss');
     expect((await cache.lookup('3', ETH)).status).toBe('hit');
@@ -106,7 +116,12 @@ describe('response cache semantics', () => {
   describe('in Redis', () => {
     const metrics = createQueryApiMetrics(createMetricsRegistry('query-api'));
     const make = (client: RedisClient, prefix: string) =>
-      new RedisResponseCache(client, { keys: createKeys(prefix), ttlMs: 60_000, logger: createLogger('test', 'silent'), metrics });
+      new RedisResponseCache(client, {
+        keys: createKeys(prefix),
+        ttlMs: 60_000,
+        logger: createLogger('test', 'silent'),
+        metrics,
+      });
 
     it('answers a hit with one round trip', async () => {
       const cache = make(redis.redis, `${redis.prefix}:trip`);

@@ -14,7 +14,10 @@ describe('rewriteCredentialsOutOfUrl', () => {
   it.each([
     [`/${KEY}/protocols`, '/protocols'],
     [`/${KEY}/api/protocols`, '/protocols'],
-    [`/${KEY}/api/prices/current/coingecko:ethereum?searchWidth=4h`, '/prices/current/coingecko:ethereum?searchWidth=4h'],
+    [
+      `/${KEY}/api/prices/current/coingecko:ethereum?searchWidth=4h`,
+      '/prices/current/coingecko:ethereum?searchWidth=4h',
+    ],
     [`/${KEY}`, '/'],
     [`/${KEY}/api`, '/'],
     [`/protocols?apiKey=${KEY}`, '/protocols'],
@@ -26,14 +29,21 @@ describe('rewriteCredentialsOutOfUrl', () => {
     expect(result.originalUrl).toBe(expected);
   });
 
-  it.each(['/protocols', '/api/protocols', '/prices/current/coingecko:ethereum,ethereum:0xabc?searchWidth=600', '/healthz'])('leaves %s as sent', (url) => {
+  it.each([
+    '/protocols',
+    '/api/protocols',
+    '/prices/current/coingecko:ethereum,ethereum:0xabc?searchWidth=600',
+    '/healthz',
+  ])('leaves %s as sent', (url) => {
     expect(rewrite(url).url).toBe(url);
   });
 });
 
 describe('cacheKey', () => {
   it('sorts query parameters and drops apiKey, so equivalent requests share an entry', () => {
-    expect(cacheKey('GET', '/v2/query/protocols?sort=tvl&chain=ethereum')).toBe(cacheKey('GET', '/v2/query/protocols?chain=ethereum&sort=tvl'));
+    expect(cacheKey('GET', '/v2/query/protocols?sort=tvl&chain=ethereum')).toBe(
+      cacheKey('GET', '/v2/query/protocols?chain=ethereum&sort=tvl'),
+    );
     expect(cacheKey('GET', `/protocols?apiKey=${KEY}`)).toBe(cacheKey('GET', '/protocols'));
     expect(cacheKey('GET', '/protocols?chain=a')).not.toBe(cacheKey('GET', '/protocols?chain=b'));
     expect(cacheKey('GET', '/tvl/aave')).not.toBe(cacheKey('HEAD', '/tvl/aave'));

@@ -43,12 +43,21 @@ describe.each(['pglite', 'postgres'] as const)('DefiLlama coins endpoints on %s'
 
   describe('GET /prices/current/:coins', () => {
     it("answers in DefiLlama's shape, keys echoing the ids as sent; stale and unknown coins are left out", async () => {
-      const { status, body } = await getJson(app, `/prices/current/${ETH},${USDC_AS_SENT},coingecko:bitcoin,coingecko:unknown,coingecko:no-metadata`);
+      const { status, body } = await getJson(
+        app,
+        `/prices/current/${ETH},${USDC_AS_SENT},coingecko:bitcoin,coingecko:unknown,coingecko:no-metadata`,
+      );
       expect(status).toBe(200);
       expect(LlamaPrices.parse(body)).toEqual({
         coins: {
           [ETH]: { price: 3300, symbol: 'ETH', timestamp: sec(T - 60_000), decimals: 18, confidence: 0.98 },
-          [USDC_AS_SENT]: { price: 0.9998, symbol: 'USDC', timestamp: sec(T - 10 * 60_000), decimals: 6, confidence: 0.99 },
+          [USDC_AS_SENT]: {
+            price: 0.9998,
+            symbol: 'USDC',
+            timestamp: sec(T - 10 * 60_000),
+            decimals: 6,
+            confidence: 0.99,
+          },
           'coingecko:no-metadata': { price: 1.5, symbol: '', timestamp: sec(T) },
         },
       });
@@ -56,7 +65,9 @@ describe.each(['pglite', 'postgres'] as const)('DefiLlama coins endpoints on %s'
 
     it.each(['12h', '43200', '1d'])('takes searchWidth as DefiLlama does (%s)', async (width) => {
       const { body } = await getJson(app, `/prices/current/coingecko:bitcoin?searchWidth=${width}`);
-      expect(body).toEqual({ coins: { 'coingecko:bitcoin': { price: 95_000, symbol: 'BTC', timestamp: sec(T - 8 * HOUR), decimals: 8 } } });
+      expect(body).toEqual({
+        coins: { 'coingecko:bitcoin': { price: 95_000, symbol: 'BTC', timestamp: sec(T - 8 * HOUR), decimals: 8 } },
+      });
     });
   });
 
@@ -65,7 +76,9 @@ describe.each(['pglite', 'postgres'] as const)('DefiLlama coins endpoints on %s'
       const at = sec(T - DAY - 3 * HOUR);
       const { status, body } = await getJson(app, `/prices/historical/${at}/${ETH},coingecko:unknown`);
       expect(status).toBe(200);
-      expect(LlamaPrices.parse(body)).toEqual({ coins: { [ETH]: { price: 3100, symbol: 'ETH', timestamp: sec(T - DAY), decimals: 18, confidence: 0.99 } } });
+      expect(LlamaPrices.parse(body)).toEqual({
+        coins: { [ETH]: { price: 3100, symbol: 'ETH', timestamp: sec(T - DAY), decimals: 18, confidence: 0.99 } },
+      });
       expect((await getJson(app, `/prices/historical/${at}/${ETH}?searchWidth=1h`)).body).toEqual({ coins: {} });
     });
   });
@@ -91,24 +104,34 @@ describe.each(['pglite', 'postgres'] as const)('DefiLlama coins endpoints on %s'
     });
 
     it('walks back span points from end, and gives the latest point with no parameters', async () => {
-      const back = (await getJson(app, `/chart/${ETH}?end=${sec(T)}&span=2&period=12h`)).body as { coins: Record<string, { prices: unknown[] }> };
+      const back = (await getJson(app, `/chart/${ETH}?end=${sec(T)}&span=2&period=12h`)).body as {
+        coins: Record<string, { prices: unknown[] }>;
+      };
       expect(back.coins[ETH]?.prices).toEqual([
         { timestamp: sec(T - 12 * HOUR), price: 3200 },
         { timestamp: sec(T - 60_000), price: 3300 },
       ]);
-      const latest = (await getJson(app, `/chart/${USDC_AS_SENT}`)).body as { coins: Record<string, { prices: unknown[] }> };
+      const latest = (await getJson(app, `/chart/${USDC_AS_SENT}`)).body as {
+        coins: Record<string, { prices: unknown[] }>;
+      };
       expect(latest.coins[USDC_AS_SENT]?.prices).toEqual([{ timestamp: sec(T - 10 * 60_000), price: 0.9998 }]);
     });
 
     it('names query.span when coins x points pass 10,000, and query.end when it is before start', async () => {
       const coins = Array.from({ length: 100 }, (_, i) => `coingecko:c${i}`).join(',');
-      expect(await getJson(app, `/chart/${coins}?span=101`)).toEqual({ status: 400, body: expect.objectContaining({ code: 'BAD_REQUEST', field: 'query.span' }) });
-      expect(await getJson(app, `/chart/${ETH}?start=${sec(T)}&end=${sec(T - DAY)}`)).toEqual({ status: 400, body: expect.objectContaining({ field: 'query.end' }) });
+      expect(await getJson(app, `/chart/${coins}?span=101`)).toEqual({
+        status: 400,
+        body: expect.objectContaining({ code: 'BAD_REQUEST', field: 'query.span' }),
+      });
+      expect(await getJson(app, `/chart/${ETH}?start=${sec(T)}&end=${sec(T - DAY)}`)).toEqual({
+        status: 400,
+        body: expect.objectContaining({ field: 'query.end' }),
+      });
     });
   });
 
   describe('GET /percentage/:coins', () => {
-    it("gives the change over the last day by default, scaled to the period as DefiLlama does", async () => {
+    it('gives the change over the last day by default, scaled to the period as DefiLlama does', async () => {
       const { status, body } = await getJson(app, `/percentage/${ETH},coingecko:unknown`);
       expect(status).toBe(200);
       const { coins } = LlamaPercentage.parse(body);
@@ -117,7 +140,9 @@ describe.each(['pglite', 'postgres'] as const)('DefiLlama coins endpoints on %s'
     });
 
     it('looks forward from timestamp, over the period asked', async () => {
-      const forward = LlamaPercentage.parse((await getJson(app, `/percentage/${ETH}?timestamp=${sec(T - 2 * DAY)}&lookForward=true`)).body);
+      const forward = LlamaPercentage.parse(
+        (await getJson(app, `/percentage/${ETH}?timestamp=${sec(T - 2 * DAY)}&lookForward=true`)).body,
+      );
       expect(forward.coins[ETH]).toBeCloseTo((100 / 3000) * 100, 10);
       const halfDay = LlamaPercentage.parse((await getJson(app, `/percentage/${ETH}?period=12h`)).body);
       expect(halfDay.coins[ETH]).toBeCloseTo((100 / 3200) * 100 * (43_200 / (43_200 - 60)), 10);
@@ -146,11 +171,15 @@ describe.each(['pglite', 'postgres'] as const)('DefiLlama coins endpoints on %s'
 
   describe('long coin lists, over a real socket (the HTTP server refuses some before any route)', () => {
     /** `count` distinct ids of the longest kind, `polygon_zkevm:0x<40 hex>` (56 characters). */
-    const longIds = (count: number) => Array.from({ length: count }, (_, i) => `polygon_zkevm:0x${i.toString(16).padStart(40, '0')}`).join(',');
+    const longIds = (count: number) =>
+      Array.from({ length: count }, (_, i) => `polygon_zkevm:0x${i.toString(16).padStart(40, '0')}`).join(',');
     const request = async (path: string) => {
       if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
       const { port } = app.server.address() as AddressInfo;
-      const res = await rawHttpRequest(`http://127.0.0.1:${port}`, `GET ${path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n`);
+      const res = await rawHttpRequest(
+        `http://127.0.0.1:${port}`,
+        `GET ${path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n`,
+      );
       return { status: res.status, body: JSON.parse(res.body) as unknown };
     };
 
@@ -161,14 +190,23 @@ describe.each(['pglite', 'postgres'] as const)('DefiLlama coins endpoints on %s'
     it('refuses 250 coins (about 14 KB of URL) by the coins schema, naming params.coins', async () => {
       expect(await request(`/prices/current/${longIds(250)}`)).toEqual({
         status: 400,
-        body: { code: 'BAD_REQUEST', field: 'params.coins', message: 'params.coins: expected at most 100 coins per request' },
+        body: {
+          code: 'BAD_REQUEST',
+          field: 'params.coins',
+          message: 'params.coins: expected at most 100 coins per request',
+        },
       });
     });
 
     it('refuses 5,000 coins with 431 HEADERS_TOO_LARGE in the registry shape', async () => {
       expect(await request(`/prices/current/${longIds(5_000)}`)).toEqual({
         status: 431,
-        body: { code: 'HEADERS_TOO_LARGE', message: expect.stringMatching(/^the request line and headers are larger than 16 KiB: shorten the URL \(split a long list, such as coins/) },
+        body: {
+          code: 'HEADERS_TOO_LARGE',
+          message: expect.stringMatching(
+            /^the request line and headers are larger than 16 KiB: shorten the URL \(split a long list, such as coins/,
+          ),
+        },
       });
     });
   });

@@ -28,10 +28,17 @@ type Fixture = (typeof PROTOCOLS)[number];
 const LISTED = PROTOCOLS.filter((p) => !p.delisted);
 
 /** The order the API must give: by value, then id, in the same direction; change sorts put nulls last, by id. */
-function expectedOrder(key: (p: Fixture) => number | string | null, order: 'asc' | 'desc', rows: Fixture[] = LISTED): string[] {
+function expectedOrder(
+  key: (p: Fixture) => number | string | null,
+  order: 'asc' | 'desc',
+  rows: Fixture[] = LISTED,
+): string[] {
   const sign = order === 'asc' ? 1 : -1;
   const withValue = rows.filter((p) => key(p) !== null);
-  const without = rows.filter((p) => key(p) === null).map((p) => p.id).sort();
+  const without = rows
+    .filter((p) => key(p) === null)
+    .map((p) => p.id)
+    .sort();
   withValue.sort((a, b) => {
     const [x, y] = [key(a)!, key(b)!];
     const byValue = typeof x === 'number' ? x - (y as number) : x < y ? -1 : x > y ? 1 : 0;
@@ -48,11 +55,19 @@ describe.each(['pglite', 'postgres'] as const)('advanced queries on %s', (kind) 
     t = await createTestDatabase(kind);
     await upsertProtocols(
       t.db,
-      PROTOCOLS.map((p) => ({ id: p.id, name: p.name, category: p.category, ...(p.delisted ? { listedAt: T - 9 * DAY, delistedAt: T - DAY } : {}) })),
+      PROTOCOLS.map((p) => ({
+        id: p.id,
+        name: p.name,
+        category: p.category,
+        ...(p.delisted ? { listedAt: T - 9 * DAY, delistedAt: T - DAY } : {}),
+      })),
     );
     const points: TvlPoint[] = [];
     for (const p of PROTOCOLS) {
-      points.push({ protocol: p.id, at: T, tvl: p.tvl }, { protocol: p.id, chain: 'ethereum', at: T, tvl: p.tvl * 0.6 });
+      points.push(
+        { protocol: p.id, at: T, tvl: p.tvl },
+        { protocol: p.id, chain: 'ethereum', at: T, tvl: p.tvl * 0.6 },
+      );
       if (p.arbitrum) points.push({ protocol: p.id, chain: 'arbitrum', at: T, tvl: p.tvl * 0.4 });
       if (p.reference !== null) points.push({ protocol: p.id, at: T - DAY, tvl: p.reference });
     }
@@ -133,13 +148,27 @@ describe.each(['pglite', 'postgres'] as const)('advanced queries on %s', (kind) 
     it('filters by chain (TVL on that chain), category, TVL and change bounds', async () => {
       const arbitrum = await query('?chain=arbitrum');
       expect(arbitrum.protocols.map((p) => [p.id, p.tvl])).toEqual(
-        expectedOrder((p) => p.tvl, 'desc', LISTED.filter((p) => p.arbitrum)).map((id) => [id, PROTOCOLS.find((p) => p.id === id)!.tvl * 0.4]),
+        expectedOrder(
+          (p) => p.tvl,
+          'desc',
+          LISTED.filter((p) => p.arbitrum),
+        ).map((id) => [id, PROTOCOLS.find((p) => p.id === id)!.tvl * 0.4]),
       );
       const dexs = await query('?category=Dexs&minTvl=1500&maxTvl=2000');
-      expect(dexs.protocols.map((p) => p.id)).toEqual(expectedOrder((p) => p.tvl, 'desc', LISTED.filter((p) => p.category === 'Dexs' && p.tvl >= 1_500 && p.tvl <= 2_000)));
+      expect(dexs.protocols.map((p) => p.id)).toEqual(
+        expectedOrder(
+          (p) => p.tvl,
+          'desc',
+          LISTED.filter((p) => p.category === 'Dexs' && p.tvl >= 1_500 && p.tvl <= 2_000),
+        ),
+      );
       const rising = await query('?minChange1d=0&maxChange1d=50&sort=change_1d');
       expect(rising.protocols.map((p) => p.id)).toEqual(
-        expectedOrder((p) => p.change, 'desc', LISTED.filter((p) => p.change !== null && p.change >= 0 && p.change <= 50)),
+        expectedOrder(
+          (p) => p.change,
+          'desc',
+          LISTED.filter((p) => p.change !== null && p.change >= 0 && p.change <= 50),
+        ),
       );
     });
 
@@ -167,11 +196,17 @@ describe.each(['pglite', 'postgres'] as const)('advanced queries on %s', (kind) 
     it.each([
       ['category=%00', 'query.category'],
       ['category=Dexs%00', 'query.category'],
-      [`sort=name&order=asc&cursor=${encodeCursor({ sort: 'name', order: 'asc', value: 'Protocol\u0000', id: 'p01' })}`, 'query.cursor'],
+      [
+        `sort=name&order=asc&cursor=${encodeCursor({ sort: 'name', order: 'asc', value: 'Protocol\u0000', id: 'p01' })}`,
+        'query.cursor',
+      ],
       [`cursor=${encodeCursor({ sort: 'tvl', order: 'desc', value: 1_500, id: 'p01\u0000' })}`, 'query.cursor'],
     ])('?%s (a NUL byte) is a 400 naming %s', async (params, field) => {
       const { status, body } = await getJson(app, `/v2/query/protocols?${params}`);
-      expect({ status, body }).toEqual({ status: 400, body: { code: 'BAD_REQUEST', field, message: `${field}: must not contain NUL bytes` } });
+      expect({ status, body }).toEqual({
+        status: 400,
+        body: { code: 'BAD_REQUEST', field, message: `${field}: must not contain NUL bytes` },
+      });
     });
   });
 
@@ -184,7 +219,18 @@ describe.each(['pglite', 'postgres'] as const)('advanced queries on %s', (kind) 
         groupBy: 'chain',
         groups: [
           { key: 'ethereum', tvl: expect.closeTo(sum(LISTED, 0.6), 6), protocols: 29, change_1d: null },
-          { key: 'arbitrum', tvl: expect.closeTo(sum(LISTED.filter((p) => p.arbitrum), 0.4), 6), protocols: 15, change_1d: null },
+          {
+            key: 'arbitrum',
+            tvl: expect.closeTo(
+              sum(
+                LISTED.filter((p) => p.arbitrum),
+                0.4,
+              ),
+              6,
+            ),
+            protocols: 15,
+            change_1d: null,
+          },
         ],
       });
     });
@@ -207,14 +253,27 @@ describe.each(['pglite', 'postgres'] as const)('advanced queries on %s', (kind) 
     });
 
     it.each(['', '?groupBy=token'])('GET /v2/aggregate/tvl%s is a 400 naming query.groupBy', async (params) => {
-      expect(await getJson(app, `/v2/aggregate/tvl${params}`)).toEqual({ status: 400, body: expect.objectContaining({ field: 'query.groupBy' }) });
+      expect(await getJson(app, `/v2/aggregate/tvl${params}`)).toEqual({
+        status: 400,
+        body: expect.objectContaining({ field: 'query.groupBy' }),
+      });
     });
   });
 
   describe('GET /v2/movers', () => {
     const byChange = (direction: 'up' | 'down' | 'both') =>
-      LISTED.filter((p) => p.change !== null && (direction === 'both' ? p.change !== 0 : direction === 'up' ? p.change > 0 : p.change < 0))
-        .sort((a, b) => (direction === 'up' ? b.change! - a.change! : direction === 'down' ? a.change! - b.change! : Math.abs(b.change!) - Math.abs(a.change!)))
+      LISTED.filter(
+        (p) =>
+          p.change !== null &&
+          (direction === 'both' ? p.change !== 0 : direction === 'up' ? p.change > 0 : p.change < 0),
+      )
+        .sort((a, b) =>
+          direction === 'up'
+            ? b.change! - a.change!
+            : direction === 'down'
+              ? a.change! - b.change!
+              : Math.abs(b.change!) - Math.abs(a.change!),
+        )
         .slice(0, 4)
         .map((p) => ({ id: p.id, name: p.name, value: p.tvl, change: expect.closeTo(p.change!, 8) }));
 
@@ -234,7 +293,9 @@ describe.each(['pglite', 'postgres'] as const)('advanced queries on %s', (kind) 
           { id: 'coingecko:up', symbol: 'UP', value: 12, change: expect.closeTo(20, 8) },
         ],
       });
-      expect(((await getJson(app, '/v2/movers?kind=price&window=1h')).body as { movers: unknown[] }).movers).toEqual([]);
+      expect(((await getJson(app, '/v2/movers?kind=price&window=1h')).body as { movers: unknown[] }).movers).toEqual(
+        [],
+      );
     });
 
     it.each([
@@ -243,7 +304,10 @@ describe.each(['pglite', 'postgres'] as const)('advanced queries on %s', (kind) 
       ['direction=sideways', 'query.direction'],
       ['limit=101', 'query.limit'],
     ])('?%s is a 400 naming %s', async (params, field) => {
-      expect(await getJson(app, `/v2/movers?${params}`)).toEqual({ status: 400, body: expect.objectContaining({ code: 'BAD_REQUEST', field }) });
+      expect(await getJson(app, `/v2/movers?${params}`)).toEqual({
+        status: 400,
+        body: expect.objectContaining({ code: 'BAD_REQUEST', field }),
+      });
     });
   });
 

@@ -2,7 +2,13 @@ import { createTestDatabase, type TestDatabase } from '@defi-realtime/db/testing
 import type { ApiApp } from '@defi-realtime/runtime';
 import { refreshReferenceValues } from '../../src/data';
 import { getJson, routesApp } from '../support/app';
-import { LlamaChains, LlamaHistoricalChainTvl, LlamaProtocol, LlamaProtocols, LlamaTvl } from '../support/defillama-shapes';
+import {
+  LlamaChains,
+  LlamaHistoricalChainTvl,
+  LlamaProtocol,
+  LlamaProtocols,
+  LlamaTvl,
+} from '../support/defillama-shapes';
 import { DAY, HOUR, insertTvl, upsertProtocols } from '../support/rows';
 import { START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
 
@@ -18,10 +24,24 @@ describe.each(['pglite', 'postgres'] as const)('DefiLlama TVL endpoints on %s', 
   beforeAll(async () => {
     t = await createTestDatabase(kind);
     await upsertProtocols(t.db, [
-      { id: 'aave-v3', name: 'Aave V3', symbol: 'AAVE', category: 'Lending', chains: ['ethereum', 'arbitrum'], url: 'https://aave.com', listedAt: Date.UTC(2022, 2, 16) },
+      {
+        id: 'aave-v3',
+        name: 'Aave V3',
+        symbol: 'AAVE',
+        category: 'Lending',
+        chains: ['ethereum', 'arbitrum'],
+        url: 'https://aave.com',
+        listedAt: Date.UTC(2022, 2, 16),
+      },
       { id: 'lido', name: 'Lido', symbol: 'LDO', category: 'Liquid Staking', chains: ['ethereum'] },
       { id: 'uniswap-v3', name: 'Uniswap V3', symbol: 'UNI', category: 'Dexs', chains: ['ethereum', 'base'] },
-      { id: 'old-dex', name: 'Old DEX', category: 'Dexs', listedAt: Date.UTC(2021, 0, 1), delistedAt: Date.UTC(2024, 0, 1) },
+      {
+        id: 'old-dex',
+        name: 'Old DEX',
+        category: 'Dexs',
+        listedAt: Date.UTC(2021, 0, 1),
+        delistedAt: Date.UTC(2024, 0, 1),
+      },
     ]);
     await insertTvl(t.db, [
       { protocol: 'aave-v3', at: Date.UTC(2025, 0, 13, 10), tvl: 90 },
@@ -76,17 +96,30 @@ describe.each(['pglite', 'postgres'] as const)('DefiLlama TVL endpoints on %s', 
         change_7d: null,
         listedAt: Date.UTC(2022, 2, 16) / 1000,
       });
-      expect(protocols.find((p) => p.slug === 'lido')).toMatchObject({ chain: 'Ethereum', chains: ['Ethereum'], change_1d: expect.closeTo(((200 - 190) / 190) * 100, 10) });
-      expect(protocols.find((p) => p.slug === 'uniswap-v3')).toMatchObject({ chainTvls: { Ethereum: 40, Base: 10 }, chains: ['Ethereum', 'Base'], change_1d: null });
+      expect(protocols.find((p) => p.slug === 'lido')).toMatchObject({
+        chain: 'Ethereum',
+        chains: ['Ethereum'],
+        change_1d: expect.closeTo(((200 - 190) / 190) * 100, 10),
+      });
+      expect(protocols.find((p) => p.slug === 'uniswap-v3')).toMatchObject({
+        chainTvls: { Ethereum: 40, Base: 10 },
+        chains: ['Ethereum', 'Base'],
+        change_1d: null,
+      });
     });
   });
 
   describe('GET /protocol/:slug', () => {
-    it('gives metadata, the daily total (each UTC day\'s last value), per-chain series and current per-chain TVL', async () => {
+    it("gives metadata, the daily total (each UTC day's last value), per-chain series and current per-chain TVL", async () => {
       const { status, body } = await getJson(app, '/protocol/aave-v3');
       expect(status).toBe(200);
       const protocol = LlamaProtocol.parse(body);
-      expect(protocol).toMatchObject({ id: 'aave-v3', name: 'Aave V3', chains: ['Ethereum', 'Arbitrum'], currentChainTvls: { Ethereum: 80, Arbitrum: 30 } });
+      expect(protocol).toMatchObject({
+        id: 'aave-v3',
+        name: 'Aave V3',
+        chains: ['Ethereum', 'Arbitrum'],
+        currentChainTvls: { Ethereum: 80, Arbitrum: 30 },
+      });
       expect(protocol.tvl).toEqual([
         { date: JAN13, totalLiquidityUSD: 90 },
         { date: JAN14, totalLiquidityUSD: 95 },
@@ -104,9 +137,15 @@ describe.each(['pglite', 'postgres'] as const)('DefiLlama TVL endpoints on %s', 
       expect(protocol.tvl).toEqual([{ date: JAN15, totalLiquidityUSD: 50 }]);
     });
 
-    it.each(['/protocol/no-such-protocol', '/protocol/old-dex'])('GET %s is a 404 in DefiLlama\'s manner', async (url) => {
-      expect(await getJson(app, url)).toEqual({ status: 404, body: { code: 'NOT_FOUND', message: 'Protocol not found' } });
-    });
+    it.each(['/protocol/no-such-protocol', '/protocol/old-dex'])(
+      "GET %s is a 404 in DefiLlama's manner",
+      async (url) => {
+        expect(await getJson(app, url)).toEqual({
+          status: 404,
+          body: { code: 'NOT_FOUND', message: 'Protocol not found' },
+        });
+      },
+    );
   });
 
   describe('GET /tvl/:slug', () => {
@@ -119,9 +158,15 @@ describe.each(['pglite', 'postgres'] as const)('DefiLlama TVL endpoints on %s', 
     });
 
     it('is a 404 for an unknown protocol and a 400 naming params.slug for a malformed one', async () => {
-      expect(await getJson(app, '/tvl/nope')).toEqual({ status: 404, body: { code: 'NOT_FOUND', message: 'Protocol not found' } });
+      expect(await getJson(app, '/tvl/nope')).toEqual({
+        status: 404,
+        body: { code: 'NOT_FOUND', message: 'Protocol not found' },
+      });
       const bad = await getJson(app, '/tvl/not%20a%20slug!');
-      expect(bad).toEqual({ status: 400, body: expect.objectContaining({ code: 'BAD_REQUEST', field: 'params.slug' }) });
+      expect(bad).toEqual({
+        status: 400,
+        body: expect.objectContaining({ code: 'BAD_REQUEST', field: 'params.slug' }),
+      });
     });
   });
 
@@ -148,15 +193,18 @@ describe.each(['pglite', 'postgres'] as const)('DefiLlama TVL endpoints on %s', 
       ]);
     });
 
-    it.each(['Ethereum', 'ethereum', 'ETHEREUM'])('takes the chain as DefiLlama spells it (%s), carrying a protocol\'s last value over days without one', async (chain) => {
-      const { status, body } = await getJson(app, `/v2/historicalChainTvl/${chain}`);
-      expect(status).toBe(200);
-      expect(LlamaHistoricalChainTvl.parse(body)).toEqual([
-        { date: JAN13, tvl: 180 },
-        { date: JAN14, tvl: 60 + 180 },
-        { date: JAN15, tvl: 80 + 200 + 40 },
-      ]);
-    });
+    it.each(['Ethereum', 'ethereum', 'ETHEREUM'])(
+      "takes the chain as DefiLlama spells it (%s), carrying a protocol's last value over days without one",
+      async (chain) => {
+        const { status, body } = await getJson(app, `/v2/historicalChainTvl/${chain}`);
+        expect(status).toBe(200);
+        expect(LlamaHistoricalChainTvl.parse(body)).toEqual([
+          { date: JAN13, tvl: 180 },
+          { date: JAN14, tvl: 60 + 180 },
+          { date: JAN15, tvl: 80 + 200 + 40 },
+        ]);
+      },
+    );
 
     it('knows display names that are not keys (Avalanche = avax)', async () => {
       await insertTvl(t.db, [{ protocol: 'aave-v3', chain: 'avax', at: T, tvl: 7 }]);
@@ -164,14 +212,29 @@ describe.each(['pglite', 'postgres'] as const)('DefiLlama TVL endpoints on %s', 
     });
 
     it('is a 404 for a chain without data and a 400 naming params.chain for a malformed one', async () => {
-      expect(await getJson(app, '/v2/historicalChainTvl/OP%20Mainnet')).toEqual({ status: 404, body: { code: 'NOT_FOUND', message: 'Chain not found' } });
-      expect(await getJson(app, '/v2/historicalChainTvl/%24%24%24')).toEqual({ status: 400, body: expect.objectContaining({ field: 'params.chain' }) });
+      expect(await getJson(app, '/v2/historicalChainTvl/OP%20Mainnet')).toEqual({
+        status: 404,
+        body: { code: 'NOT_FOUND', message: 'Chain not found' },
+      });
+      expect(await getJson(app, '/v2/historicalChainTvl/%24%24%24')).toEqual({
+        status: 400,
+        body: expect.objectContaining({ field: 'params.chain' }),
+      });
     });
   });
 
   it('lists a protocol known only from its points under its slug', async () => {
     await insertTvl(t.db, [{ protocol: 'fresh-protocol', chain: 'ethereum', at: T, tvl: 5 }]);
-    const protocols = (await getJson(app, '/protocols')).body as Array<{ slug: string; name: string; chains: string[]; category: string }>;
-    expect(protocols.find((p) => p.slug === 'fresh-protocol')).toMatchObject({ name: 'fresh-protocol', chains: ['Ethereum'], category: '' });
+    const protocols = (await getJson(app, '/protocols')).body as Array<{
+      slug: string;
+      name: string;
+      chains: string[];
+      category: string;
+    }>;
+    expect(protocols.find((p) => p.slug === 'fresh-protocol')).toMatchObject({
+      name: 'fresh-protocol',
+      chains: ['Ethereum'],
+      category: '',
+    });
   });
 });

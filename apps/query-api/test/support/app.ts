@@ -9,7 +9,12 @@ import { registerRoutes } from '../../src/routes';
  */
 export async function routesApp(db: Database, nowMs: number): Promise<ApiApp> {
   const logger = createLogger('query-api-test', 'silent');
-  const app = await createApiApp({ logger, health: new Health(), maxParamLength: MAX_PARAM_LENGTH, openapi: { title: 'query-api test', version: '0.0.0' } });
+  const app = await createApiApp({
+    logger,
+    health: new Health(),
+    maxParamLength: MAX_PARAM_LENGTH,
+    openapi: { title: 'query-api test', version: '0.0.0' },
+  });
   registerRoutes(app, { db, logger, now: () => nowMs });
   await app.ready();
   return app;

@@ -57,7 +57,13 @@ export const LlamaHistoricalChainTvl = z.array(z.strictObject({ date: z.number()
 export const LlamaPrices = z.strictObject({
   coins: z.record(
     z.string(),
-    z.strictObject({ price: z.number(), symbol: z.string(), timestamp: z.number().int(), decimals: z.number().optional(), confidence: z.number().optional() }),
+    z.strictObject({
+      price: z.number(),
+      symbol: z.string(),
+      timestamp: z.number().int(),
+      decimals: z.number().optional(),
+      confidence: z.number().optional(),
+    }),
   ),
 });
 

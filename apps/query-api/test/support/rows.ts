@@ -26,7 +26,12 @@ export async function insertPrices(db: Queryable, points: readonly PricePoint[])
   await db.query(
     `INSERT INTO price_points (token_id, ts, price, confidence, source)
      SELECT t, ts, p, c, 'test' FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::float8[]) AS x(t, ts, p, c)`,
-    [points.map((p) => p.token), points.map((p) => new Date(p.at).toISOString()), points.map((p) => p.price), points.map((p) => p.confidence ?? null)],
+    [
+      points.map((p) => p.token),
+      points.map((p) => new Date(p.at).toISOString()),
+      points.map((p) => p.price),
+      points.map((p) => p.confidence ?? null),
+    ],
   );
 }
 
@@ -35,7 +40,12 @@ export async function insertTvl(db: Queryable, points: readonly TvlPoint[]): Pro
   await db.query(
     `INSERT INTO tvl_points (protocol_id, chain, ts, tvl)
      SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[])`,
-    [points.map((p) => p.protocol), points.map((p) => p.chain ?? ''), points.map((p) => new Date(p.at).toISOString()), points.map((p) => p.tvl)],
+    [
+      points.map((p) => p.protocol),
+      points.map((p) => p.chain ?? ''),
+      points.map((p) => new Date(p.at).toISOString()),
+      points.map((p) => p.tvl),
+    ],
   );
 }
 
@@ -72,7 +82,10 @@ export async function upsertProtocols(db: Queryable, rows: readonly ProtocolRow[
 }
 
 /** Insert or replace tokens' metadata. */
-export async function upsertTokens(db: Queryable, rows: ReadonlyArray<{ id: string; symbol: string; decimals?: number }>): Promise<void> {
+export async function upsertTokens(
+  db: Queryable,
+  rows: ReadonlyArray<{ id: string; symbol: string; decimals?: number }>,
+): Promise<void> {
   for (const row of rows) {
     await db.query(
       'INSERT INTO tokens (id, symbol, decimals) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET symbol = excluded.symbol, decimals = excluded.decimals',

@@ -31,7 +31,10 @@ const CHALLENGE_INVALID = `${CHALLENGE}, error="invalid_token"`;
  * 503 UNAVAILABLE (Retry-After: 1) when it cannot be checked right now, never a 401 then.
  * Throws only what is not an AuthError (a bug).
  */
-export async function authenticateHttp(authenticator: Pick<Authenticator, 'authenticate'>, req: HttpRequestLike): Promise<HttpAuthResult> {
+export async function authenticateHttp(
+  authenticator: Pick<Authenticator, 'authenticate'>,
+  req: HttpRequestLike,
+): Promise<HttpAuthResult> {
   const extracted = extractHttpCredential(req);
   if (!extracted.ok) {
     return extracted.code === 'BAD_REQUEST'
@@ -39,19 +42,32 @@ export async function authenticateHttp(authenticator: Pick<Authenticator, 'authe
       : refuse('refused', 'UNAUTHORIZED', extracted.message, { 'WWW-Authenticate': CHALLENGE_INVALID });
   }
   const { credential } = extracted;
-  if (credential === undefined) return refuse('missing', 'UNAUTHORIZED', AUTH_REASONS.noHttpCredentials, { 'WWW-Authenticate': CHALLENGE });
+  if (credential === undefined)
+    return refuse('missing', 'UNAUTHORIZED', AUTH_REASONS.noHttpCredentials, { 'WWW-Authenticate': CHALLENGE });
 
   let result;
   try {
-    result = await authenticator.authenticate(credential.kind === 'api_key' ? { apiKey: credential.key } : { bearer: credential.token });
+    result = await authenticator.authenticate(
+      credential.kind === 'api_key' ? { apiKey: credential.key } : { bearer: credential.token },
+    );
   } catch (err) {
     if (!(err instanceof AuthError && err.code === 'AUTH_UNAVAILABLE')) throw err;
-    return { ok: false, failure: 'unavailable', error: new ProtocolError('UNAVAILABLE', AUTH_REASONS.unavailable, { cause: err }), headers: { 'Retry-After': '1' } };
+    return {
+      ok: false,
+      failure: 'unavailable',
+      error: new ProtocolError('UNAVAILABLE', AUTH_REASONS.unavailable, { cause: err }),
+      headers: { 'Retry-After': '1' },
+    };
   }
   if (!result.ok) return refuse('refused', 'UNAUTHORIZED', result.reason, { 'WWW-Authenticate': CHALLENGE_INVALID });
   return { ok: true, principal: result.principal, form: credential.form };
 }
 
-function refuse(failure: HttpAuthFailure, code: 'BAD_REQUEST' | 'UNAUTHORIZED', message: string, headers: Record<string, string>): HttpAuthResult {
+function refuse(
+  failure: HttpAuthFailure,
+  code: 'BAD_REQUEST' | 'UNAUTHORIZED',
+  message: string,
+  headers: Record<string, string>,
+): HttpAuthResult {
   return { ok: false, failure, error: new ProtocolError(code, message), headers };
 }

@@ -17,7 +17,8 @@ export interface HttpRequestLike {
 export type CredentialForm = 'x-api-key header' | 'apiKey query parameter' | 'Authorization header' | 'URL path';
 
 /** One credential, told apart by its shape: `drt_...` is an API key wherever it came from; any other bearer value is a JWT. */
-export type HttpCredential = { kind: 'api_key'; key: string; form: CredentialForm } | { kind: 'jwt'; token: string; form: 'Authorization header' };
+export type HttpCredential =
+  { kind: 'api_key'; key: string; form: CredentialForm } | { kind: 'jwt'; token: string; form: 'Authorization header' };
 
 /** The request's one credential (undefined when it brought none), or why it cannot be used. */
 export type CredentialExtraction =
@@ -43,7 +44,12 @@ export function extractHttpCredential(req: HttpRequestLike): CredentialExtractio
   if (pathKey !== undefined) found.push(['URL path', pathKey]);
 
   if (found.length === 0) return { ok: true, credential: undefined };
-  if (found.length > 1) return { ok: false, code: 'BAD_REQUEST', message: `${AUTH_REASONS.several} (got ${found.map(([form]) => form).join(' and ')})` };
+  if (found.length > 1)
+    return {
+      ok: false,
+      code: 'BAD_REQUEST',
+      message: `${AUTH_REASONS.several} (got ${found.map(([form]) => form).join(' and ')})`,
+    };
   const [form, value] = found[0] as [CredentialForm, string];
   if (form !== 'Authorization header') return { ok: true, credential: { kind: 'api_key', key: value, form } };
 
@@ -51,7 +57,9 @@ export function extractHttpCredential(req: HttpRequestLike): CredentialExtractio
   if (!bearer.ok) return { ok: false, code: 'UNAUTHORIZED', message: bearer.message };
   return {
     ok: true,
-    credential: bearer.value.startsWith(API_KEY_PREFIX) ? { kind: 'api_key', key: bearer.value, form } : { kind: 'jwt', token: bearer.value, form },
+    credential: bearer.value.startsWith(API_KEY_PREFIX)
+      ? { kind: 'api_key', key: bearer.value, form }
+      : { kind: 'jwt', token: bearer.value, form },
   };
 }
 

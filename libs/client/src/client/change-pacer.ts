@@ -40,10 +40,13 @@ export class ChangePacer {
       while (this.#sent.length > 0 && now - (this.#sent[0] as number) >= this.windowMs) this.#sent.shift();
       if (this.#sent.length >= this.#limit) {
         // 50 ms of slack: the server's window must have rolled over when this one fires.
-        this.#timer = setTimeout(() => {
-          this.#timer = undefined;
-          this.#drain();
-        }, (this.#sent[0] as number) + this.windowMs - now + 50);
+        this.#timer = setTimeout(
+          () => {
+            this.#timer = undefined;
+            this.#drain();
+          },
+          (this.#sent[0] as number) + this.windowMs - now + 50,
+        );
         return;
       }
       this.#sent.push(now);

@@ -10,7 +10,12 @@ const message = (offset: number, epoch = 'e1'): DataMessage => ({
   data: { protocolId: 'aave', protocolName: 'Aave', tvl: offset, previousTvl: 0, changePercent: 0, timestamp: 1 },
 });
 const subscribed = (stream: ChannelStream, position: Position, recovered?: boolean) =>
-  stream.answered({ channel: 'tvl', status: 'subscribed', position, ...(recovered === undefined ? {} : { recovered }) });
+  stream.answered({
+    channel: 'tvl',
+    status: 'subscribed',
+    position,
+    ...(recovered === undefined ? {} : { recovered }),
+  });
 
 describe('ChannelStream', () => {
   it('delivers in order and drops an offset already delivered in the same epoch', () => {

@@ -105,7 +105,8 @@ export class ChannelStream {
     }
     // Not replayed: what we hold is all there is of that stretch; deliver it, holes and all.
     const deliver = held.filter((message) => this.advance(message));
-    if (theirs && (!this.position || this.position.epoch !== theirs.epoch || theirs.offset > this.position.offset)) this.position = theirs;
+    if (theirs && (!this.position || this.position.epoch !== theirs.epoch || theirs.offset > this.position.offset))
+      this.position = theirs;
     return { deliver };
   }
 

@@ -59,7 +59,8 @@ export class Connection {
     this.#timer = setTimeout(() => this.#drop(clientError('CONNECT_TIMEOUT')), this.settings.connectTimeoutMs);
     this.settings.credentials().then(
       (credentials) => this.#open(credentials),
-      (err: unknown) => this.#drop(clientError('TOKEN_ERROR', { message: `getToken() failed: ${describe(err)}`, cause: err })),
+      (err: unknown) =>
+        this.#drop(clientError('TOKEN_ERROR', { message: `getToken() failed: ${describe(err)}`, cause: err })),
     );
   }
 
@@ -69,7 +70,11 @@ export class Connection {
     const text = JSON.stringify(message);
     const limit = this.#welcome?.limits.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     if (text.length * 3 > limit && new TextEncoder().encode(text).length > limit) {
-      throw new RealtimeError('MESSAGE_TOO_LARGE', `the message is larger than the server's ${limit} bytes: split it (fewer channels or filter entries per subscribe)`, { temporary: false });
+      throw new RealtimeError(
+        'MESSAGE_TOO_LARGE',
+        `the message is larger than the server's ${limit} bytes: split it (fewer channels or filter entries per subscribe)`,
+        { temporary: false },
+      );
     }
     this.#transport.send(text);
   }
@@ -117,7 +122,10 @@ export class Connection {
     this.#lastHeard = Date.now();
     const parsed = this.settings.parse(text);
     if (!parsed.ok) {
-      if (parsed.error) this.handlers.invalid(clientError('INVALID_MESSAGE', { message: `dropped a frame from the server: ${parsed.error}` }));
+      if (parsed.error)
+        this.handlers.invalid(
+          clientError('INVALID_MESSAGE', { message: `dropped a frame from the server: ${parsed.error}` }),
+        );
       return;
     }
     const message = parsed.message;
@@ -130,7 +138,8 @@ export class Connection {
       return;
     }
     // An error without an id is about the connection: it names the reason of the close that follows.
-    if (message.type === 'error' && message.id === undefined) this.#serverError = { code: message.code, message: message.message };
+    if (message.type === 'error' && message.id === undefined)
+      this.#serverError = { code: message.code, message: message.message };
     this.handlers.message(message);
   }
 
@@ -141,7 +150,10 @@ export class Connection {
     if (this.#serverError) facts.serverError = this.#serverError;
     if (info.http) facts.http = info.http;
     else if (!this.#welcome && info.code === 1006 && info.cause !== undefined) {
-      facts.local = clientError('CONNECT_FAILED', { message: `could not connect to ${this.settings.url}: ${describe(info.cause)}`, cause: info.cause });
+      facts.local = clientError('CONNECT_FAILED', {
+        message: `could not connect to ${this.settings.url}: ${describe(info.cause)}`,
+        cause: info.cause,
+      });
     }
     this.#finish(facts);
   }
@@ -149,16 +161,24 @@ export class Connection {
   #startWatchdog(heartbeatMs: number): void {
     const deadline = heartbeatMs * 2 + this.settings.heartbeatMarginMs;
     this.#lastHeard = Date.now();
-    this.#watchdog = setInterval(() => {
-      const now = Date.now();
-      const silent = now - this.#lastHeard;
-      if (silent >= deadline) return this.#drop(clientError('HEARTBEAT_TIMEOUT', { message: `nothing heard from the server for ${silent} ms (heartbeat ${heartbeatMs} ms)` }));
-      // Browsers never see the server's WebSocket pings: ask for a pong after one quiet interval.
-      if (silent >= heartbeatMs && this.#lastPing <= this.#lastHeard) {
-        this.#lastPing = now;
-        this.#transport?.send(JSON.stringify({ type: 'ping' }));
-      }
-    }, Math.max(20, Math.min(heartbeatMs, this.settings.heartbeatMarginMs) / 4));
+    this.#watchdog = setInterval(
+      () => {
+        const now = Date.now();
+        const silent = now - this.#lastHeard;
+        if (silent >= deadline)
+          return this.#drop(
+            clientError('HEARTBEAT_TIMEOUT', {
+              message: `nothing heard from the server for ${silent} ms (heartbeat ${heartbeatMs} ms)`,
+            }),
+          );
+        // Browsers never see the server's WebSocket pings: ask for a pong after one quiet interval.
+        if (silent >= heartbeatMs && this.#lastPing <= this.#lastHeard) {
+          this.#lastPing = now;
+          this.#transport?.send(JSON.stringify({ type: 'ping' }));
+        }
+      },
+      Math.max(20, Math.min(heartbeatMs, this.settings.heartbeatMarginMs) / 4),
+    );
   }
 
   #finish(facts: CloseFacts): void {

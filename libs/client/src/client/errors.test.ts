@@ -3,7 +3,9 @@ import { CLOSE_CODE_ERRORS, RealtimeError, judgeClose } from './errors';
 
 describe('close codes', () => {
   it('map to the same codes as the protocol registry (copied to keep schemas out of the browser bundle)', () => {
-    const registry = Object.fromEntries(ERROR_CODES.flatMap((code) => (ERRORS[code].closeCode === undefined ? [] : [[ERRORS[code].closeCode, code]])));
+    const registry = Object.fromEntries(
+      ERROR_CODES.flatMap((code) => (ERRORS[code].closeCode === undefined ? [] : [[ERRORS[code].closeCode, code]])),
+    );
     expect(CLOSE_CODE_ERRORS).toEqual(registry);
   });
 
@@ -32,7 +34,13 @@ describe('close codes', () => {
     expect(judgeClose({ code: 4008, reason: 'SLOW_CONSUMER' }).resumable).toBe(true); // the gateway rewinds to the last frame it wrote
     expect(judgeClose({ code: 1006, reason: '' }).resumable).toBe(false);
     expect(judgeClose({ code: 1005, reason: '' }).resumable).toBe(false);
-    expect(judgeClose({ code: 1006, reason: '', local: new RealtimeError('HEARTBEAT_TIMEOUT', 'silent', { temporary: true }) }).resumable).toBe(false);
+    expect(
+      judgeClose({
+        code: 1006,
+        reason: '',
+        local: new RealtimeError('HEARTBEAT_TIMEOUT', 'silent', { temporary: true }),
+      }).resumable,
+    ).toBe(false);
   });
 
   it('keeps the backoff growing after "slow down" closes, and waits at least 5 s after 4029', () => {
@@ -43,18 +51,41 @@ describe('close codes', () => {
   });
 
   it('uses the text of the error message that preceded the close', () => {
-    const { error } = judgeClose({ code: 4001, reason: 'UNAUTHORIZED', serverError: { code: 'UNAUTHORIZED', message: 'API key unknown or revoked' } });
-    expect(error).toMatchObject({ code: 'UNAUTHORIZED', closeCode: 4001, message: 'API key unknown or revoked', temporary: false });
+    const { error } = judgeClose({
+      code: 4001,
+      reason: 'UNAUTHORIZED',
+      serverError: { code: 'UNAUTHORIZED', message: 'API key unknown or revoked' },
+    });
+    expect(error).toMatchObject({
+      code: 'UNAUTHORIZED',
+      closeCode: 4001,
+      message: 'API key unknown or revoked',
+      temporary: false,
+    });
   });
 
   it('reads a refused handshake (Node sees the HTTP status and body)', () => {
-    expect(judgeClose({ code: 1006, reason: '', http: { status: 401, code: 'UNAUTHORIZED', message: 'bad key' } }).error).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401, temporary: false });
-    expect(judgeClose({ code: 1006, reason: '', http: { status: 404 } }).error).toMatchObject({ code: 'NOT_FOUND', temporary: false });
-    expect(judgeClose({ code: 1006, reason: '', http: { status: 403, code: 'LIMIT_EXCEEDED' } }).error.temporary).toBe(true);
-    expect(judgeClose({ code: 1006, reason: '', http: { status: 503, retryAfterMs: 1_000 } })).toMatchObject({ error: { code: 'UNAVAILABLE', temporary: true }, minDelayMs: 1_000 });
+    expect(
+      judgeClose({ code: 1006, reason: '', http: { status: 401, code: 'UNAUTHORIZED', message: 'bad key' } }).error,
+    ).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401, temporary: false });
+    expect(judgeClose({ code: 1006, reason: '', http: { status: 404 } }).error).toMatchObject({
+      code: 'NOT_FOUND',
+      temporary: false,
+    });
+    expect(judgeClose({ code: 1006, reason: '', http: { status: 403, code: 'LIMIT_EXCEEDED' } }).error.temporary).toBe(
+      true,
+    );
+    expect(judgeClose({ code: 1006, reason: '', http: { status: 503, retryAfterMs: 1_000 } })).toMatchObject({
+      error: { code: 'UNAVAILABLE', temporary: true },
+      minDelayMs: 1_000,
+    });
   });
 
   it('passes a newer server code through, as temporary', () => {
-    expect(judgeClose({ code: 4777, reason: 'BRAND_NEW' }).error).toMatchObject({ code: 'BRAND_NEW', temporary: true, closeCode: 4777 });
+    expect(judgeClose({ code: 4777, reason: 'BRAND_NEW' }).error).toMatchObject({
+      code: 'BRAND_NEW',
+      temporary: true,
+      closeCode: 4777,
+    });
   });
 });

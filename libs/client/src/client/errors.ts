@@ -9,9 +9,15 @@ export const CLIENT_ERRORS = {
   CONNECTION_LOST: { message: 'The connection closed without a close frame (network, server killed)', temporary: true },
   CONNECT_FAILED: { message: 'The connection could not be opened', temporary: true },
   CONNECT_TIMEOUT: { message: 'No welcome from the server within connectTimeoutMs', temporary: true },
-  HEARTBEAT_TIMEOUT: { message: 'Nothing heard from the server for two heartbeat intervals plus heartbeatMarginMs', temporary: true },
+  HEARTBEAT_TIMEOUT: {
+    message: 'Nothing heard from the server for two heartbeat intervals plus heartbeatMarginMs',
+    temporary: true,
+  },
   TOKEN_ERROR: { message: 'getToken() failed', temporary: true },
-  INVALID_MESSAGE: { message: 'The server sent a frame that does not match the protocol; it was dropped', temporary: true },
+  INVALID_MESSAGE: {
+    message: 'The server sent a frame that does not match the protocol; it was dropped',
+    temporary: true,
+  },
   DUPLICATE_CHANNEL: { message: 'Another subscription of this client already holds this channel', temporary: false },
   CLIENT_CLOSED: { message: 'The client was closed', temporary: false },
 } as const satisfies Record<string, { message: string; temporary: boolean }>;
@@ -59,9 +65,15 @@ export class RealtimeError extends Error {
 }
 
 /** An SDK error with its default text. */
-export function clientError(code: ClientErrorCode, options: Partial<RealtimeErrorOptions> & { message?: string } = {}): RealtimeError {
+export function clientError(
+  code: ClientErrorCode,
+  options: Partial<RealtimeErrorOptions> & { message?: string } = {},
+): RealtimeError {
   const { message, ...rest } = options;
-  return new RealtimeError(code, message ?? CLIENT_ERRORS[code].message, { temporary: CLIENT_ERRORS[code].temporary, ...rest });
+  return new RealtimeError(code, message ?? CLIENT_ERRORS[code].message, {
+    temporary: CLIENT_ERRORS[code].temporary,
+    ...rest,
+  });
 }
 
 /**
@@ -117,15 +129,20 @@ export interface CloseFacts {
 
 /** Classify a closed connection: which error, whether to resume, how long to wait. */
 export function judgeClose(facts: CloseFacts): CloseVerdict {
-  if (facts.local) return { error: facts.local, resumable: false, penalty: facts.local.code === 'CONNECT_TIMEOUT', minDelayMs: 0 };
+  if (facts.local)
+    return { error: facts.local, resumable: false, penalty: facts.local.code === 'CONNECT_TIMEOUT', minDelayMs: 0 };
   if (facts.http) return judgeHandshake(facts.http);
-  const code = CLOSE_CODE_ERRORS[facts.code] ?? (facts.reason && /^[A-Z_]{3,64}$/.test(facts.reason) ? facts.reason : undefined);
-  const message = facts.serverError?.message ?? (code ? `closed by the server: ${code}` : `closed with code ${facts.code}`);
+  const code =
+    CLOSE_CODE_ERRORS[facts.code] ?? (facts.reason && /^[A-Z_]{3,64}$/.test(facts.reason) ? facts.reason : undefined);
+  const message =
+    facts.serverError?.message ?? (code ? `closed by the server: ${code}` : `closed with code ${facts.code}`);
   if (code === undefined) {
     // 1000/1005/1006 and codes we do not know: reconnect. Only a close frame with a code
     // is a deliberate close; 1005 (no code) and 1006 (no frame) are not resumable.
     const lost = facts.code === 1006 || facts.code === 1005;
-    const error = lost ? clientError('CONNECTION_LOST', { closeCode: facts.code }) : new RealtimeError('CONNECTION_LOST', message, { temporary: true, closeCode: facts.code });
+    const error = lost
+      ? clientError('CONNECTION_LOST', { closeCode: facts.code })
+      : new RealtimeError('CONNECTION_LOST', message, { temporary: true, closeCode: facts.code });
     return { error, resumable: !lost, penalty: facts.code >= 4000, minDelayMs: 0 };
   }
   const error = new RealtimeError(code, message, { temporary: !PERMANENT.has(code), closeCode: facts.code });

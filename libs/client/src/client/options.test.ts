@@ -14,12 +14,18 @@ describe('client options', () => {
   });
 
   it('refuses impossible combinations at once, naming the option', () => {
-    expect(() => resolveOptions({ url: 'ws://h' })).toThrow(/exactly one of the options apiKey, token or getToken \(got none\)/);
+    expect(() => resolveOptions({ url: 'ws://h' })).toThrow(
+      /exactly one of the options apiKey, token or getToken \(got none\)/,
+    );
     expect(() => resolveOptions({ url: 'ws://h', apiKey: 'k', token: 't' })).toThrow(/exactly one.*\(got 2\)/);
     expect(() => resolveOptions({ url: 'ftp://h', apiKey: 'k' })).toThrow(/Invalid url option "ftp:\/\/h"/);
     expect(() => resolveOptions({ url: 'not a url', apiKey: 'k' })).toThrow(TypeError);
-    expect(() => resolveOptions({ url: 'ws://h', apiKey: 'k', minReconnectDelayMs: 5_000, maxReconnectDelayMs: 100 })).toThrow(/minReconnectDelayMs \(5000\) must not exceed maxReconnectDelayMs \(100\)/);
-    expect(() => resolveOptions({ url: 'ws://h', apiKey: 'k', heartbeatMarginMs: -1 })).toThrow(/Invalid heartbeatMarginMs option -1/);
+    expect(() =>
+      resolveOptions({ url: 'ws://h', apiKey: 'k', minReconnectDelayMs: 5_000, maxReconnectDelayMs: 100 }),
+    ).toThrow(/minReconnectDelayMs \(5000\) must not exceed maxReconnectDelayMs \(100\)/);
+    expect(() => resolveOptions({ url: 'ws://h', apiKey: 'k', heartbeatMarginMs: -1 })).toThrow(
+      /Invalid heartbeatMarginMs option -1/,
+    );
     expect(() => resolveOptions({ url: 'ws://h', getToken: 'abc' as never })).toThrow(/Invalid getToken option/);
   });
 });

@@ -62,7 +62,12 @@ export interface RealtimeClientOptions {
 
 /** Every option with its default applied; frozen. */
 export type ResolvedOptions = Readonly<
-  Required<Pick<RealtimeClientOptions, 'reconnect' | 'minReconnectDelayMs' | 'maxReconnectDelayMs' | 'connectTimeoutMs' | 'heartbeatMarginMs' | 'random'>> &
+  Required<
+    Pick<
+      RealtimeClientOptions,
+      'reconnect' | 'minReconnectDelayMs' | 'maxReconnectDelayMs' | 'connectTimeoutMs' | 'heartbeatMarginMs' | 'random'
+    >
+  > &
     Pick<RealtimeClientOptions, 'apiKey' | 'token' | 'getToken' | 'WebSocket' | 'transport'> & { url: string }
 >;
 
@@ -78,21 +83,32 @@ export const CLIENT_DEFAULTS = Object.freeze({
 
 /** Apply the defaults and refuse impossible combinations at once, naming the option. */
 export function resolveOptions(options: RealtimeClientOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError('RealtimeClient options must be an object with at least url and apiKey (or token, or getToken)');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(
+      'RealtimeClient options must be an object with at least url and apiKey (or token, or getToken)',
+    );
   const resolved = { ...CLIENT_DEFAULTS, ...stripUndefined(options), url: normalizeUrl(options.url) };
   const credentials = [options.apiKey, options.token, options.getToken].filter((c) => c !== undefined).length;
   if (credentials !== 1) {
-    throw new TypeError(`Give exactly one of the options apiKey, token or getToken (got ${credentials === 0 ? 'none' : credentials})`);
+    throw new TypeError(
+      `Give exactly one of the options apiKey, token or getToken (got ${credentials === 0 ? 'none' : credentials})`,
+    );
   }
-  if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || options.apiKey === '')) throw new TypeError('Invalid apiKey option: expected a non-empty string');
-  if (options.token !== undefined && (typeof options.token !== 'string' || options.token === '')) throw new TypeError('Invalid token option: expected a non-empty string');
-  if (options.getToken !== undefined && typeof options.getToken !== 'function') throw new TypeError('Invalid getToken option: expected a function returning a JWT');
+  if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || options.apiKey === ''))
+    throw new TypeError('Invalid apiKey option: expected a non-empty string');
+  if (options.token !== undefined && (typeof options.token !== 'string' || options.token === ''))
+    throw new TypeError('Invalid token option: expected a non-empty string');
+  if (options.getToken !== undefined && typeof options.getToken !== 'function')
+    throw new TypeError('Invalid getToken option: expected a function returning a JWT');
   for (const name of ['minReconnectDelayMs', 'maxReconnectDelayMs', 'connectTimeoutMs', 'heartbeatMarginMs'] as const) {
     const value = resolved[name];
-    if (!(Number.isFinite(value) && value >= 0)) throw new TypeError(`Invalid ${name} option ${String(value)}: expected a number of ms >= 0`);
+    if (!(Number.isFinite(value) && value >= 0))
+      throw new TypeError(`Invalid ${name} option ${String(value)}: expected a number of ms >= 0`);
   }
   if (resolved.minReconnectDelayMs > resolved.maxReconnectDelayMs) {
-    throw new TypeError(`minReconnectDelayMs (${resolved.minReconnectDelayMs}) must not exceed maxReconnectDelayMs (${resolved.maxReconnectDelayMs})`);
+    throw new TypeError(
+      `minReconnectDelayMs (${resolved.minReconnectDelayMs}) must not exceed maxReconnectDelayMs (${resolved.maxReconnectDelayMs})`,
+    );
   }
   if (resolved.connectTimeoutMs === 0) throw new TypeError('Invalid connectTimeoutMs option 0: expected ms > 0');
   return Object.freeze(resolved);
@@ -100,7 +116,8 @@ export function resolveOptions(options: RealtimeClientOptions): ResolvedOptions 
 
 /** `http(s)` -> `ws(s)`, and the endpoint path when the URL has none. */
 export function normalizeUrl(input: unknown): string {
-  if (typeof input !== 'string' || input === '') throw new TypeError('Invalid url option: expected a ws://, wss://, http:// or https:// URL');
+  if (typeof input !== 'string' || input === '')
+    throw new TypeError('Invalid url option: expected a ws://, wss://, http:// or https:// URL');
   let url: URL;
   try {
     url = new URL(input);
@@ -109,7 +126,8 @@ export function normalizeUrl(input: unknown): string {
   }
   if (url.protocol === 'http:') url.protocol = 'ws:';
   else if (url.protocol === 'https:') url.protocol = 'wss:';
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new TypeError(`Invalid url option ${JSON.stringify(input)}: expected ws:, wss:, http: or https:`);
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
+    throw new TypeError(`Invalid url option ${JSON.stringify(input)}: expected ws:, wss:, http: or https:`);
   if (url.pathname === '' || url.pathname === '/') url.pathname = REALTIME_PATH;
   return url.toString();
 }

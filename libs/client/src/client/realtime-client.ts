@@ -1,4 +1,9 @@
-import type { ConnectionLimits, ServerMessage, SystemAnnouncementMessage, WelcomeMessage } from '@defi-realtime/protocol';
+import type {
+  ConnectionLimits,
+  ServerMessage,
+  SystemAnnouncementMessage,
+  WelcomeMessage,
+} from '@defi-realtime/protocol';
 import type { TransportFactory } from '../transport/transport';
 import type { ServerMessageParser } from '../wire/parsed-frame';
 import { backoffDelay } from './backoff';
@@ -125,19 +130,28 @@ export class RealtimeClientBase extends Emitter<ClientEvents> {
       this.#open();
     }
     if (this.#state === ConnectionState.Connected) return Promise.resolve();
-    if (this.#state === ConnectionState.Closed || this.#state === ConnectionState.Failed) return Promise.reject(this.#error ?? clientError('CLIENT_CLOSED'));
+    if (this.#state === ConnectionState.Closed || this.#state === ConnectionState.Failed)
+      return Promise.reject(this.#error ?? clientError('CLIENT_CLOSED'));
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 
   /** Subscribe to channels with one set of filters and options; works before `connect()` too (sent once connected). */
   subscribe(channels: string | readonly string[], init: SubscribeInit = {}): Subscription {
     const list = checkChannels(channels);
-    if (this.#state === ConnectionState.Closed || this.#state === ConnectionState.Failed) throw this.#error ?? clientError('CLIENT_CLOSED');
+    if (this.#state === ConnectionState.Closed || this.#state === ConnectionState.Failed)
+      throw this.#error ?? clientError('CLIENT_CLOSED');
     for (const channel of list) {
       const name = channel.toLowerCase();
       for (const other of this.#router.subscriptions) {
-        if (other._streams.some((s) => s.status !== 'failed' && (s.channel === name || s.requested.toLowerCase() === name))) {
-          throw clientError('DUPLICATE_CHANNEL', { channel, message: `'${channel}' is already subscribed by another subscription: unsubscribe it first, or add the channel there` });
+        if (
+          other._streams.some(
+            (s) => s.status !== 'failed' && (s.channel === name || s.requested.toLowerCase() === name),
+          )
+        ) {
+          throw clientError('DUPLICATE_CHANNEL', {
+            channel,
+            message: `'${channel}' is already subscribed by another subscription: unsubscribe it first, or add the channel there`,
+          });
         }
       }
     }
@@ -200,7 +214,13 @@ export class RealtimeClientBase extends Emitter<ClientEvents> {
     const reconnected = this.#everConnected;
     this.#everConnected = true;
     this.#setState(ConnectionState.Connected);
-    this.emit('connected', { connectionId: welcome.connectionId, tier: welcome.tier, heartbeatMs: welcome.heartbeatMs, limits: welcome.limits, reconnected });
+    this.emit('connected', {
+      connectionId: welcome.connectionId,
+      tier: welcome.tier,
+      heartbeatMs: welcome.heartbeatMs,
+      limits: welcome.limits,
+      reconnected,
+    });
     this.#settleWaiters();
     const ticket = this.#resume;
     this.#resume = undefined;
@@ -226,7 +246,15 @@ export class RealtimeClientBase extends Emitter<ClientEvents> {
       return this.#scheduleReconnect(error, facts.code, 0);
     }
     if (!error.temporary || !this.#options.reconnect) return this.#fail(error, facts.code);
-    const delay = Math.max(verdict.minDelayMs, backoffDelay(this.#retries, this.#options.minReconnectDelayMs, this.#options.maxReconnectDelayMs, this.#options.random));
+    const delay = Math.max(
+      verdict.minDelayMs,
+      backoffDelay(
+        this.#retries,
+        this.#options.minReconnectDelayMs,
+        this.#options.maxReconnectDelayMs,
+        this.#options.random,
+      ),
+    );
     this.#retries++;
     this.#scheduleReconnect(error, facts.code, delay);
   }
@@ -271,11 +299,15 @@ export class RealtimeClientBase extends Emitter<ClientEvents> {
 function checkChannels(channels: string | readonly string[]): string[] {
   const list = typeof channels === 'string' ? [channels] : channels;
   if (!Array.isArray(list) || list.length === 0 || list.some((c) => typeof c !== 'string' || c === '')) {
-    throw new TypeError('subscribe() takes a channel name or a non-empty array of channel names (e.g. "prices", "token:coingecko:ethereum")');
+    throw new TypeError(
+      'subscribe() takes a channel name or a non-empty array of channel names (e.g. "prices", "token:coingecko:ethereum")',
+    );
   }
   const unique = [...new Map(list.map((c: string) => [c.toLowerCase(), c])).values()];
   if (unique.length > MAX_CHANNELS_PER_SUBSCRIPTION) {
-    throw new TypeError(`subscribe() takes at most ${MAX_CHANNELS_PER_SUBSCRIPTION} channels per subscription (got ${unique.length}): split them over several`);
+    throw new TypeError(
+      `subscribe() takes at most ${MAX_CHANNELS_PER_SUBSCRIPTION} channels per subscription (got ${unique.length}): split them over several`,
+    );
   }
   return unique;
 }

@@ -1,4 +1,11 @@
-import type { ChannelResult, DataMessage, ErrorMessage, ServerMessage, SubscriptionResultMessage, WelcomeMessage } from '@defi-realtime/protocol';
+import type {
+  ChannelResult,
+  DataMessage,
+  ErrorMessage,
+  ServerMessage,
+  SubscriptionResultMessage,
+  WelcomeMessage,
+} from '@defi-realtime/protocol';
 import { backoffDelay } from './backoff';
 import { ChangePacer } from './change-pacer';
 import type { ChannelStream } from './channel-stream';
@@ -25,7 +32,9 @@ export interface RouterSettings {
 }
 
 type Route = { subscription: Subscription; stream: ChannelStream };
-type Pending = { kind: 'subscribe'; subscription: Subscription; streams: ChannelStream[] } | { kind: 'resume'; subscriptions: Subscription[] };
+type Pending =
+  | { kind: 'subscribe'; subscription: Subscription; streams: ChannelStream[] }
+  | { kind: 'resume'; subscriptions: Subscription[] };
 
 /**
  * The subscriptions' side of the client: which channel belongs to which subscription,
@@ -127,7 +136,11 @@ export class SubscriptionRouter {
     const positioned = streams.filter((s) => s.position !== undefined);
     subscription._beginRound(reason, positioned);
     this.#sendSubscribe(subscription, positioned, true);
-    this.#sendSubscribe(subscription, streams.filter((s) => s.position === undefined), false);
+    this.#sendSubscribe(
+      subscription,
+      streams.filter((s) => s.position === undefined),
+      false,
+    );
   }
 
   #sendSubscribe(subscription: Subscription, streams: ChannelStream[], withSince: boolean): void {
@@ -192,7 +205,9 @@ export class SubscriptionRouter {
     if (!pending) return;
     this.#pending.delete(message.id as number);
     if (pending.kind === 'subscribe') {
-      pending.streams.forEach((stream, index) => this.#applyResult(pending.subscription, stream, message.results[index]));
+      pending.streams.forEach((stream, index) =>
+        this.#applyResult(pending.subscription, stream, message.results[index]),
+      );
       return;
     }
     const answered = new Set<ChannelStream>();
@@ -210,7 +225,11 @@ export class SubscriptionRouter {
     if (strays.length > 0) this.#sendUnsubscribe(strays);
     for (const subscription of pending.subscriptions) {
       if (subscription._isFinal()) continue;
-      this.#resubscribe(subscription, pendingStreams(subscription).filter((s) => !answered.has(s)), 'since');
+      this.#resubscribe(
+        subscription,
+        pendingStreams(subscription).filter((s) => !answered.has(s)),
+        'since',
+      );
     }
   }
 
@@ -222,7 +241,10 @@ export class SubscriptionRouter {
     if (!result || result.status === 'error') {
       const code = result?.error?.code ?? 'INTERNAL';
       const text = result?.error?.message ?? 'the server did not answer for this channel';
-      const error = new RealtimeError(code, `${stream.channel}: ${text}`, { temporary: isTemporaryRefusal(code), channel: result?.channel ?? stream.channel });
+      const error = new RealtimeError(code, `${stream.channel}: ${text}`, {
+        temporary: isTemporaryRefusal(code),
+        channel: result?.channel ?? stream.channel,
+      });
       if (!error.temporary) return this.#channelFailed(subscription, stream, error);
       subscription._warn(error);
       return this.#retryLater(subscription, [stream]);
@@ -233,7 +255,10 @@ export class SubscriptionRouter {
       this.#channelFailed(
         holder.subscription,
         holder.stream,
-        clientError('DUPLICATE_CHANNEL', { channel: result.channel, message: `'${result.channel}' was subscribed again by another subscription; the server now applies that one's filters and options` }),
+        clientError('DUPLICATE_CHANNEL', {
+          channel: result.channel,
+          message: `'${result.channel}' was subscribed again by another subscription; the server now applies that one's filters and options`,
+        }),
       );
     }
     if (this.#routes.get(stream.channel)?.stream === stream) this.#routes.delete(stream.channel);
@@ -278,7 +303,12 @@ export class SubscriptionRouter {
     const delay = backoffDelay(3, this.settings.minDelayMs, this.settings.maxDelayMs, this.settings.random) + 250;
     const timer = setTimeout(() => {
       this.#retryTimers.delete(timer);
-      if (this.#connection && !subscription._isFinal()) this.#resubscribe(subscription, streams.filter((s) => s.status !== 'failed'), 'since');
+      if (this.#connection && !subscription._isFinal())
+        this.#resubscribe(
+          subscription,
+          streams.filter((s) => s.status !== 'failed'),
+          'since',
+        );
     }, delay);
     this.#retryTimers.add(timer);
   }

@@ -79,7 +79,9 @@ export class Subscription extends Emitter<SubscriptionEvents> implements AsyncIt
     const o = init.options;
     // Filtered or conflated streams skip offsets by design: only plain ones can see a loss.
     const gapFree = init.filters === undefined && !o?.throttleMs && !o?.minChangePct;
-    const since = new Map(Object.entries(init.since ?? {}).map(([channel, position]) => [channel.toLowerCase(), position]));
+    const since = new Map(
+      Object.entries(init.since ?? {}).map(([channel, position]) => [channel.toLowerCase(), position]),
+    );
     this._streams = channels.map((channel) => new ChannelStream(channel, gapFree, since.get(channel.toLowerCase())));
   }
 
@@ -115,7 +117,8 @@ export class Subscription extends Emitter<SubscriptionEvents> implements AsyncIt
       const check = (): boolean => {
         if (this.#state === SubscriptionState.Subscribed) resolve();
         else if (this.#state === SubscriptionState.Failed) reject(this.#error);
-        else if (this.#state === SubscriptionState.Unsubscribed) reject(clientError('CLIENT_CLOSED', { message: 'unsubscribed before the server answered' }));
+        else if (this.#state === SubscriptionState.Unsubscribed)
+          reject(clientError('CLIENT_CLOSED', { message: 'unsubscribed before the server answered' }));
         else return false;
         return true;
       };
@@ -227,7 +230,11 @@ export class Subscription extends Emitter<SubscriptionEvents> implements AsyncIt
     round.channels[stream.channel] = recovered;
     if (round.waiting.size > 0) return;
     this.#round = undefined;
-    this.#report({ recovered: Object.values(round.channels).every(Boolean), reason: round.reason, channels: round.channels });
+    this.#report({
+      recovered: Object.values(round.channels).every(Boolean),
+      reason: round.reason,
+      channels: round.channels,
+    });
   }
 
   #report(event: RecoveredEvent): void {

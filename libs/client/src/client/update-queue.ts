@@ -35,7 +35,10 @@ export class UpdateQueue<T> implements AsyncIterableIterator<T> {
 
   next(): Promise<IteratorResult<T>> {
     if (this.values.length > 0) return Promise.resolve({ value: this.values.shift() as T, done: false });
-    if (this.done) return this.error === undefined ? Promise.resolve({ value: undefined, done: true }) : Promise.reject(this.takeError());
+    if (this.done)
+      return this.error === undefined
+        ? Promise.resolve({ value: undefined, done: true })
+        : Promise.reject(this.takeError());
     return new Promise((resolve, reject) => {
       this.waiter = { resolve, reject };
     });

@@ -24,7 +24,8 @@ export function createBrowserTransport(WebSocketImpl?: BrowserWebSocketConstruct
 
 function globalWebSocket(): BrowserWebSocketConstructor {
   const impl = (globalThis as { WebSocket?: BrowserWebSocketConstructor }).WebSocket;
-  if (!impl) throw new TypeError('No global WebSocket here: pass the WebSocket option (or use the Node entry, which uses ws)');
+  if (!impl)
+    throw new TypeError('No global WebSocket here: pass the WebSocket option (or use the Node entry, which uses ws)');
   return impl;
 }
 

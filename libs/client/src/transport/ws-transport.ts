@@ -69,7 +69,9 @@ class WsTransport implements Transport {
     socket.on('error', (err) => {
       this.#cause ??= err;
     });
-    socket.on('close', (code, reason) => this.#finish({ code, reason: reason.toString(), http: this.#http, cause: this.#cause }));
+    socket.on('close', (code, reason) =>
+      this.#finish({ code, reason: reason.toString(), http: this.#http, cause: this.#cause }),
+    );
   }
 
   #finish(info: TransportClose): void {
@@ -83,7 +85,10 @@ class WsTransport implements Transport {
 async function readRefusal(res: IncomingMessage): Promise<NonNullable<TransportClose['http']>> {
   const status = res.statusCode ?? 0;
   const retryAfter = Number(res.headers['retry-after']);
-  const http: NonNullable<TransportClose['http']> = { status, ...(retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}) };
+  const http: NonNullable<TransportClose['http']> = {
+    status,
+    ...(retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+  };
   const body = await new Promise<string>((resolve) => {
     let text = '';
     const timer = setTimeout(() => done(), 2_000);

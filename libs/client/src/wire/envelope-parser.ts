@@ -24,7 +24,12 @@ const isResult = (r: unknown): boolean =>
   optional(r.error, (e) => isObject(e) && isString(e.code) && isString(e.message));
 
 const CHECKS: Record<ServerMessage['type'], Check> = {
-  welcome: (m) => isString(m.connectionId) && isString(m.resumeToken) && isCount(m.heartbeatMs) && (m.heartbeatMs as number) > 0 && isObject(m.limits),
+  welcome: (m) =>
+    isString(m.connectionId) &&
+    isString(m.resumeToken) &&
+    isCount(m.heartbeatMs) &&
+    (m.heartbeatMs as number) > 0 &&
+    isObject(m.limits),
   subscription_result: (m) => Array.isArray(m.results) && m.results.every(isResult),
   price_update: isData,
   tvl_update: isData,
@@ -43,5 +48,7 @@ export function parseEnvelope(text: string): ParsedFrame {
   const message = json.value;
   if (!isObject(message) || !isString(message.type) || !Object.hasOwn(CHECKS, message.type)) return { ok: false };
   const type = message.type as ServerMessage['type'];
-  return CHECKS[type](message) ? { ok: true, message: message as unknown as ServerMessage } : { ok: false, error: `${type}: unexpected shape` };
+  return CHECKS[type](message)
+    ? { ok: true, message: message as unknown as ServerMessage }
+    : { ok: false, error: `${type}: unexpected shape` };
 }

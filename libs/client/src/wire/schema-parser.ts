@@ -10,5 +10,7 @@ export function parseWithSchemas(text: string): ParsedFrame {
   const type = (json.value as { type?: unknown } | null)?.type;
   if (!KNOWN.has(type)) return { ok: false };
   const result = ServerMessageSchema.safeParse(json.value);
-  return result.success ? { ok: true, message: result.data } : { ok: false, error: `${String(type)}: ${describeZodError(result.error).message}` };
+  return result.success
+    ? { ok: true, message: result.data }
+    : { ok: false, error: `${String(type)}: ${describeZodError(result.error).message}` };
 }

@@ -33,7 +33,15 @@ export class FakeSocket implements Transport {
       resumeToken,
       heartbeatMs: 25_000,
       tier: 'pro',
-      limits: { maxConnectionsPerKey: 100, maxChannelsPerConnection: 500, subscriptionChangesPerMinute: 100, messagesPerMinute: 10_000, maxMessageBytes: 65_536, recoveryWindowMs: 120_000, ...limits },
+      limits: {
+        maxConnectionsPerKey: 100,
+        maxChannelsPerConnection: 500,
+        subscriptionChangesPerMinute: 100,
+        messagesPerMinute: 10_000,
+        maxMessageBytes: 65_536,
+        recoveryWindowMs: 120_000,
+        ...limits,
+      },
       serverTime: Date.now(),
     });
   }
@@ -42,7 +50,12 @@ export class FakeSocket implements Transport {
     this.serverSends({
       type: 'subscription_result',
       id: request.id,
-      results: (request.channels as string[]).map((channel) => ({ channel, status: 'subscribed', position: { offset, epoch: 'e1' }, ...(recovered === undefined ? {} : { recovered }) })),
+      results: (request.channels as string[]).map((channel) => ({
+        channel,
+        status: 'subscribed',
+        position: { offset, epoch: 'e1' },
+        ...(recovered === undefined ? {} : { recovered }),
+      })),
     });
   }
   price(channel: string, offset: number, price = offset): void {
@@ -51,7 +64,14 @@ export class FakeSocket implements Transport {
       channel,
       position: { offset, epoch: 'e1' },
       timestamp: 1,
-      data: { tokenId: 'coingecko:ethereum', symbol: 'ETH', price, previousPrice: price, changePercent: 0, timestamp: 1 },
+      data: {
+        tokenId: 'coingecko:ethereum',
+        symbol: 'ETH',
+        price,
+        previousPrice: price,
+        changePercent: 0,
+        timestamp: 1,
+      },
     });
   }
   /** The server closes: an error frame (when a code is given) then the close. */

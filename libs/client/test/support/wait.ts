@@ -2,7 +2,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Poll `check` until it returns true (or a value); fail after `timeoutMs` with `what`. */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
@@ -14,7 +18,12 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
 import type { Emitter } from '../../src/client/emitter';
 
 /** The next `event` whose payload passes `match`, within `timeoutMs`. */
-export function nextEvent<E extends object, K extends keyof E>(source: Emitter<E>, event: K, match: (payload: E[K]) => boolean = () => true, timeoutMs = 10_000): Promise<E[K]> {
+export function nextEvent<E extends object, K extends keyof E>(
+  source: Emitter<E>,
+  event: K,
+  match: (payload: E[K]) => boolean = () => true,
+  timeoutMs = 10_000,
+): Promise<E[K]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       source.off(event, listener);

@@ -10,7 +10,9 @@ export function migrationTests(get: GetTestDatabase, firstRuns: () => MigrateRes
   const realFiles = async () => (await readdir(defaultMigrationsDir)).filter((f) => f.endsWith('.sql')).sort();
 
   it('two concurrent first runs apply every file exactly once between them', async () => {
-    const applied = firstRuns().flatMap((r) => r.applied).sort();
+    const applied = firstRuns()
+      .flatMap((r) => r.applied)
+      .sort();
     expect(applied).toEqual(await realFiles());
     const { rows } = await get().db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY version');
     expect(rows.map((r) => r.name)).toEqual(await realFiles());
@@ -29,7 +31,12 @@ export function migrationTests(get: GetTestDatabase, firstRuns: () => MigrateRes
       'SELECT version, name, checksum, applied_at FROM schema_migrations WHERE version = 1',
     );
     const [file] = await readMigrationFiles(defaultMigrationsDir);
-    expect(rows[0]).toEqual({ version: 1, name: '001_initial.sql', checksum: file?.checksum, applied_at: expect.any(Date) });
+    expect(rows[0]).toEqual({
+      version: 1,
+      name: '001_initial.sql',
+      checksum: file?.checksum,
+      applied_at: expect.any(Date),
+    });
   });
 
   it('applies a new file once', async () => {
@@ -77,7 +84,10 @@ export function migrationTests(get: GetTestDatabase, firstRuns: () => MigrateRes
     const copy = await migrationsCopy();
     try {
       await writeFile(path.join(copy.dir, '2_no_padding.sql'), 'SELECT 1;');
-      await expect(readMigrationFiles(copy.dir)).rejects.toMatchObject({ code: 'MIGRATION_BAD_NAME', file: '2_no_padding.sql' });
+      await expect(readMigrationFiles(copy.dir)).rejects.toMatchObject({
+        code: 'MIGRATION_BAD_NAME',
+        file: '2_no_padding.sql',
+      });
     } finally {
       await copy.remove();
     }

@@ -51,14 +51,19 @@ export function notificationTests(get: GetTestDatabase): void {
   it('announces price_points inserts on <schema>.price_points, unless the writer suppressed them', async () => {
     const { db, schema } = get();
     const payloads: Array<Record<string, unknown>> = [];
-    const unlisten = await db.listen(changeChannel('price_points', schema), (p) => payloads.push(JSON.parse(p) as Record<string, unknown>));
+    const unlisten = await db.listen(changeChannel('price_points', schema), (p) =>
+      payloads.push(JSON.parse(p) as Record<string, unknown>),
+    );
     const silent = `coingecko:silent-${uniqueSuffix()}`;
     const loud = `coingecko:loud-${uniqueSuffix()}`;
     await db.transaction(async (tx) => {
       await suppressChangeNotifications(tx);
       await tx.query("INSERT INTO price_points (token_id, ts, price) VALUES ($1, '2024-01-01T00:00:00Z', 1)", [silent]);
     });
-    await db.query("INSERT INTO price_points (token_id, ts, price, confidence, source) VALUES ($1, '2024-01-01T00:00:00Z', 2.5, 0.99, 'test')", [loud]);
+    await db.query(
+      "INSERT INTO price_points (token_id, ts, price, confidence, source) VALUES ($1, '2024-01-01T00:00:00Z', 2.5, 0.99, 'test')",
+      [loud],
+    );
     await waitUntil(() => payloads.some((p) => p.token_id === loud), 5_000, 'the trigger notification');
     const mine = payloads.filter((p) => p.token_id === loud || p.token_id === silent);
     expect(mine).toEqual([{ token_id: loud, ts: expect.any(String), price: 2.5, confidence: 0.99, source: 'test' }]);

@@ -12,7 +12,17 @@ export function queryTests(get: GetTestDatabase): void {
       ['12345678901234567890.123456789', 1.5, '9007199254740993', ts, json, ['a', 'b,c', '"q"', ''], true, 42, null],
     );
     expect(rows).toEqual([
-      { n: '12345678901234567890.123456789', d: 1.5, big: '9007199254740993', t: ts, j: json, arr: ['a', 'b,c', '"q"', ''], b: true, i: 42, nothing: null },
+      {
+        n: '12345678901234567890.123456789',
+        d: 1.5,
+        big: '9007199254740993',
+        t: ts,
+        j: json,
+        arr: ['a', 'b,c', '"q"', ''],
+        b: true,
+        i: 42,
+        nothing: null,
+      },
     ]);
   });
 
@@ -27,14 +37,21 @@ export function queryTests(get: GetTestDatabase): void {
       listed,
       { audits: 2 },
     ]);
-    const { rows } = await db.query('SELECT chains, listed_at, metadata, delisted_at FROM protocols WHERE id = $1', [id]);
-    expect(rows).toEqual([{ chains: ['ethereum', 'arbitrum'], listed_at: listed, metadata: { audits: 2 }, delisted_at: null }]);
+    const { rows } = await db.query('SELECT chains, listed_at, metadata, delisted_at FROM protocols WHERE id = $1', [
+      id,
+    ]);
+    expect(rows).toEqual([
+      { chains: ['ethereum', 'arbitrum'], listed_at: listed, metadata: { audits: 2 }, delisted_at: null },
+    ]);
   });
 
   it('reports rowCount for SELECT, INSERT, UPDATE and DELETE', async () => {
     const { db } = get();
     const token = `coingecko:rc-${uniqueSuffix()}`;
-    const insert = await db.query('INSERT INTO price_points (token_id, ts, price) VALUES ($1, now(), 1), ($1, now() - interval \'1 minute\', 2)', [token]);
+    const insert = await db.query(
+      "INSERT INTO price_points (token_id, ts, price) VALUES ($1, now(), 1), ($1, now() - interval '1 minute', 2)",
+      [token],
+    );
     expect(insert.rowCount).toBe(2);
     expect((await db.query('UPDATE price_points SET price = price + 1 WHERE token_id = $1', [token])).rowCount).toBe(2);
     expect((await db.query('SELECT * FROM price_points WHERE token_id = $1', [token])).rowCount).toBe(2);
@@ -74,7 +91,11 @@ export function queryTests(get: GetTestDatabase): void {
       await tx.query('INSERT INTO tokens (id, symbol) VALUES ($1, $2)', [id, 'F']);
       await tx.query('INSERT INTO price_points (token_id, ts, price) VALUES ($1, now(), -1)', [id]);
     });
-    await expect(failure).rejects.toMatchObject({ name: 'DatabaseError', code: '23514', constraint: 'price_points_price_check' });
+    await expect(failure).rejects.toMatchObject({
+      name: 'DatabaseError',
+      code: '23514',
+      constraint: 'price_points_price_check',
+    });
     expect((await db.query('SELECT 1 FROM tokens WHERE id = $1', [id])).rowCount).toBe(0);
     await expect(leaked?.query('SELECT 1')).rejects.toThrow(/transaction has already ended/);
     // The engine is still usable afterwards (the connection went back clean).
@@ -114,6 +135,10 @@ export function queryTests(get: GetTestDatabase): void {
   });
 
   it('names the operation for syntax errors in exec()', async () => {
-    await expect(get().db.exec('CREATE TABLE oops (;')).rejects.toMatchObject({ name: 'DatabaseError', code: '42601', operation: 'exec' });
+    await expect(get().db.exec('CREATE TABLE oops (;')).rejects.toMatchObject({
+      name: 'DatabaseError',
+      code: '42601',
+      operation: 'exec',
+    });
   });
 }

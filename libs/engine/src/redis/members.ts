@@ -31,9 +31,5 @@ export async function reapMembers(ctx: RedisContext, owner: string): Promise<voi
 /** Take a node off the registry with its index and liveness key (same slot: one MULTI). */
 export async function forgetNode(ctx: RedisContext, nodeId: string): Promise<void> {
   const { client, keys } = ctx;
-  await client
-    .multi()
-    .zrem(keys.nodeRegistry(), nodeId)
-    .del(keys.nodeSets(nodeId), keys.nodeAlive(nodeId))
-    .exec();
+  await client.multi().zrem(keys.nodeRegistry(), nodeId).del(keys.nodeSets(nodeId), keys.nodeAlive(nodeId)).exec();
 }

@@ -32,7 +32,14 @@ export async function startCluster(masters = 3): Promise<TestCluster> {
     for (let i = 0; i < masters; i++) ports.push(await freeClusterPort(ports));
     for (const port of ports) processes.push(startServer(dir, port));
     await Promise.all(ports.map((port) => waitFor(() => ping(port), `redis-server on port ${port}`)));
-    await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
+    await run('redis-cli', [
+      '--cluster',
+      'create',
+      ...ports.map((p) => `127.0.0.1:${p}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
     await Promise.all(ports.map((port) => waitFor(() => clusterOk(port), `cluster_state:ok on port ${port}`)));
   } catch (error) {
     await stop();

@@ -33,7 +33,8 @@ export function nodesContract(factory: HarnessFactory): void {
         ['node-a', 'node-b', 'node-c'].map((nodeId) => h().node({ ...FAST_LIVENESS, nodeId })),
       );
       const calls: string[] = [];
-      for (const survivor of [b!, c!]) survivor.onNodeDown((id) => void calls.push(`${survivor.nodeId} saw ${id} down`));
+      for (const survivor of [b!, c!])
+        survivor.onNodeDown((id) => void calls.push(`${survivor.nodeId} saw ${id} down`));
       await a!.addMember('key:k1', 'a-1');
       await a!.addMember('key:k2', 'a-2');
       await b!.addMember('key:k1', 'b-1');

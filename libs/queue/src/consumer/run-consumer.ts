@@ -87,7 +87,11 @@ export function runConsumer(options: ConsumerOptions): Consumer {
   const onDeadLetter =
     options.onDeadLetter ??
     (async (entries: QueueEntry[]) => {
-      for (const e of entries) logger.error({ ...context, id: e.id, deliveries: e.deliveries, payload: e.payload.slice(0, 1_000) }, 'queue entry dead-lettered');
+      for (const e of entries)
+        logger.error(
+          { ...context, id: e.id, deliveries: e.deliveries, payload: e.payload.slice(0, 1_000) },
+          'queue entry dead-lettered',
+        );
     });
 
   /** Handle a batch (dead letters apart) and acknowledge what was handled. */
@@ -97,19 +101,33 @@ export function runConsumer(options: ConsumerOptions): Consumer {
     if (dead.length > 0) {
       try {
         await onDeadLetter(dead);
-        await queue.ack(stream, group, dead.map((e) => e.id));
+        await queue.ack(
+          stream,
+          group,
+          dead.map((e) => e.id),
+        );
       } catch (error) {
-        logger.error({ ...context, err: error, ids: dead.map((e) => e.id) }, 'dead-letter handler failed; the entries stay pending');
+        logger.error(
+          { ...context, err: error, ids: dead.map((e) => e.id) },
+          'dead-letter handler failed; the entries stay pending',
+        );
       }
     }
     if (live.length === 0) return;
     try {
       await o.handle(live);
     } catch (error) {
-      logger.warn({ ...context, err: error, ids: live.map((e) => e.id) }, `handler failed; retried once idle for ${o.claimIdleMs} ms`);
+      logger.warn(
+        { ...context, err: error, ids: live.map((e) => e.id) },
+        `handler failed; retried once idle for ${o.claimIdleMs} ms`,
+      );
       return;
     }
-    await queue.ack(stream, group, live.map((e) => e.id));
+    await queue.ack(
+      stream,
+      group,
+      live.map((e) => e.id),
+    );
   }
 
   async function loop(): Promise<void> {
@@ -122,7 +140,10 @@ export function runConsumer(options: ConsumerOptions): Consumer {
           grouped = true;
         }
         if (Date.now() >= nextClaim) {
-          const claimed = await queue.claimStale(stream, group, consumer, { minIdleMs: o.claimIdleMs, count: o.batchSize });
+          const claimed = await queue.claimStale(stream, group, consumer, {
+            minIdleMs: o.claimIdleMs,
+            count: o.batchSize,
+          });
           // A full page: more may be waiting, so claim again right after this batch.
           if (claimed.length < o.batchSize) nextClaim = Date.now() + o.claimEveryMs;
           if (claimed.length > 0) {
@@ -132,7 +153,11 @@ export function runConsumer(options: ConsumerOptions): Consumer {
         }
         // Never block past the next claim pass.
         const blockMs = Math.max(1, Math.min(o.blockMs, nextClaim - Date.now()));
-        const entries = await queue.read(stream, group, consumer, { count: o.batchSize, blockMs, signal: stopping.signal });
+        const entries = await queue.read(stream, group, consumer, {
+          count: o.batchSize,
+          blockMs,
+          signal: stopping.signal,
+        });
         if (entries.length > 0) await handleBatch(entries);
       } catch (error) {
         if (stopping.signal.aborted) break;

@@ -116,7 +116,8 @@ export class RedisQueue implements Queue {
     const args = ['XREADGROUP', 'GROUP', group, consumer, 'COUNT', count];
     if (blockMs > 0) args.push('BLOCK', blockMs);
     args.push('STREAMS', key, '>');
-    const run = () => (blockMs > 0 ? this.blocking.run(args, signal) : this.redis.call(String(args[0]), ...args.slice(1)));
+    const run = () =>
+      blockMs > 0 ? this.blocking.run(args, signal) : this.redis.call(String(args[0]), ...args.slice(1));
     try {
       return readReply(await run());
     } catch (error) {
@@ -151,7 +152,11 @@ export class RedisQueue implements Queue {
     const cursorKey = `${key}\n${group}`;
     let reply: unknown;
     try {
-      reply = await this.scripts('claimStale', [key], [group, consumer, minIdleMs, this.claimCursors.get(cursorKey) ?? '0-0', count, CLAIM_PAGES]);
+      reply = await this.scripts(
+        'claimStale',
+        [key],
+        [group, consumer, minIdleMs, this.claimCursors.get(cursorKey) ?? '0-0', count, CLAIM_PAGES],
+      );
     } catch (error) {
       if (hasCode(error, 'NOGROUP')) return [];
       throw error;

@@ -18,7 +18,15 @@ export function consumerContract(harness: HarnessFactory): void {
   });
 
   const start = (options: Partial<ConsumerOptions> & Pick<ConsumerOptions, 'handle'>): Consumer => {
-    const consumer = runConsumer({ queue, stream: 's', group: 'g', consumer: 'c1', logger: h.logger, blockMs: 200, ...options });
+    const consumer = runConsumer({
+      queue,
+      stream: 's',
+      group: 'g',
+      consumer: 'c1',
+      logger: h.logger,
+      blockMs: 200,
+      ...options,
+    });
     consumers.push(consumer);
     return consumer;
   };
@@ -58,7 +66,12 @@ export function consumerContract(harness: HarnessFactory): void {
       },
     });
     await queue.add('s', ['x']);
-    await eventually(() => expect(seen.map(([p, d]) => [p, d])).toEqual([['x', 1], ['x', 2]]));
+    await eventually(() =>
+      expect(seen.map(([p, d]) => [p, d])).toEqual([
+        ['x', 1],
+        ['x', 2],
+      ]),
+    );
     expect(seen[1]![2] - seen[0]![2]).toBeGreaterThanOrEqual(250);
     await eventually(async () => expect(await queue.pendingCount('s', 'g')).toBe(0));
     expect(h.logs.some((l) => l.level === 'warn' && /handler failed/.test(l.msg ?? ''))).toBe(true);
@@ -94,7 +107,12 @@ export function consumerContract(harness: HarnessFactory): void {
   it('logs dead letters at error level by default', async () => {
     start({ claimIdleMs: 50, claimEveryMs: 20, maxDeliveries: 1, handle: async () => Promise.reject(new Error('no')) });
     await queue.add('s', ['poison']);
-    await eventually(() => expect(h.logs.find((l) => l.msg === 'queue entry dead-lettered')?.obj).toMatchObject({ payload: 'poison', deliveries: 2 }));
+    await eventually(() =>
+      expect(h.logs.find((l) => l.msg === 'queue entry dead-lettered')?.obj).toMatchObject({
+        payload: 'poison',
+        deliveries: 2,
+      }),
+    );
     await eventually(async () => expect(await queue.pendingCount('s', 'g')).toBe(0));
   });
 
@@ -137,14 +155,37 @@ export function consumerContract(harness: HarnessFactory): void {
     };
     const other = await h.queue();
     start({ batchSize: 5, handle });
-    consumers.push(runConsumer({ queue: other, stream: 's', group: 'g', consumer: 'c2', batchSize: 5, blockMs: 200, logger: h.logger, handle }));
+    consumers.push(
+      runConsumer({
+        queue: other,
+        stream: 's',
+        group: 'g',
+        consumer: 'c2',
+        batchSize: 5,
+        blockMs: 200,
+        logger: h.logger,
+        handle,
+      }),
+    );
     for (let i = 0; i < 10; i++) await queue.add('s', payloads(10, i * 10));
     await eventually(() => expect(counts.size).toBe(100));
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
   });
 
   it('rejects invalid options with a TypeError naming them', () => {
-    expect(() => runConsumer({ queue, stream: 's', group: 'g', consumer: 'c', logger: h.logger, handle: async () => undefined, batchSize: 0 })).toThrow(/batchSize/);
-    expect(() => runConsumer({ queue, stream: 's', group: 'g', consumer: '', logger: h.logger, handle: async () => undefined })).toThrow(/consumer/);
+    expect(() =>
+      runConsumer({
+        queue,
+        stream: 's',
+        group: 'g',
+        consumer: 'c',
+        logger: h.logger,
+        handle: async () => undefined,
+        batchSize: 0,
+      }),
+    ).toThrow(/batchSize/);
+    expect(() =>
+      runConsumer({ queue, stream: 's', group: 'g', consumer: '', logger: h.logger, handle: async () => undefined }),
+    ).toThrow(/consumer/);
   });
 }

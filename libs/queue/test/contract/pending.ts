@@ -17,9 +17,21 @@ export function pendingContract(harness: HarnessFactory): void {
     await queue.add('s', payloads(3));
     const entries = await queue.read('s', 'g', 'c');
     expect(await queue.pendingCount('s', 'g')).toBe(3);
-    expect(await queue.ack('s', 'g', entries.slice(0, 2).map((e) => e.id))).toBe(2);
+    expect(
+      await queue.ack(
+        's',
+        'g',
+        entries.slice(0, 2).map((e) => e.id),
+      ),
+    ).toBe(2);
     expect(await queue.pendingCount('s', 'g')).toBe(1);
-    expect(await queue.ack('s', 'g', entries.map((e) => e.id))).toBe(1); // the two are no longer pending
+    expect(
+      await queue.ack(
+        's',
+        'g',
+        entries.map((e) => e.id),
+      ),
+    ).toBe(1); // the two are no longer pending
     expect(await queue.pendingCount('s', 'g')).toBe(0);
     expect(await queue.ack('s', 'g', [])).toBe(0);
   });
@@ -42,7 +54,13 @@ export function pendingContract(harness: HarnessFactory): void {
       ['1', 3],
     ]);
     expect(await queue.pendingCount('s', 'g')).toBe(3);
-    expect(await queue.ack('s', 'g', claimed.map((e) => e.id))).toBe(3);
+    expect(
+      await queue.ack(
+        's',
+        'g',
+        claimed.map((e) => e.id),
+      ),
+    ).toBe(3);
     expect(await queue.pendingCount('s', 'g')).toBe(0);
   });
 

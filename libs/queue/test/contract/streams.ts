@@ -116,7 +116,10 @@ export function streamsContract(harness: HarnessFactory): void {
     const small = await h.queue({ maxLen: 5 });
     for (let i = 0; i < 6; i++) await small.add('s', payloads(50, i * 50));
     for (let i = 0; i < 6; i++) await queue.add('t', payloads(50, i * 50), { maxLen: 5 });
-    for (const [q, stream] of [[small, 's'], [queue, 't']] as const) {
+    for (const [q, stream] of [
+      [small, 's'],
+      [queue, 't'],
+    ] as const) {
       // Redis trims whole stream nodes (100 entries) with MAXLEN ~: at least 5 stay, far fewer than 300.
       const length = await q.length(stream);
       expect(length).toBeGreaterThanOrEqual(5);

@@ -13,7 +13,13 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { EVALUATION_DEFAULTS, EVALUATION_GROUP, createStateStore, startEvaluation, type BatchReport } from '@defi-realtime/alert-engine';
+import {
+  EVALUATION_DEFAULTS,
+  EVALUATION_GROUP,
+  createStateStore,
+  startEvaluation,
+  type BatchReport,
+} from '@defi-realtime/alert-engine';
 import { createDatabase, migrate, type Database } from '@defi-realtime/db';
 import { STREAMS, createQueue, type Queue } from '@defi-realtime/queue';
 import { closeRedis, createKeys, createRedis, type RedisClient } from '@defi-realtime/redis';
@@ -31,9 +37,15 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '7' },
   },
 });
-const size = { rules: Number(args.rules), targets: Number(args.targets), events: Number(args.events), batch: Number(args.batch) };
+const size = {
+  rules: Number(args.rules),
+  targets: Number(args.targets),
+  events: Number(args.events),
+  batch: Number(args.batch),
+};
 for (const [name, value] of Object.entries(size)) {
-  if (!(Number.isInteger(value) && value > 0)) throw new TypeError(`--${name} must be a whole number > 0, got ${String(value)}`);
+  if (!(Number.isInteger(value) && value > 0))
+    throw new TypeError(`--${name} must be a whole number > 0, got ${String(value)}`);
 }
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -47,7 +59,9 @@ async function run(db: Database, redis: RedisClient, queue: Queue) {
   const start = Date.now() - 3_600_000;
   const targets = makeTargets(size.targets);
   const rulesPerTarget = Math.ceil(size.rules / size.targets);
-  process.stderr.write(`inserting ${(rulesPerTarget * size.targets).toLocaleString('en-US')} rules and window history...\n`);
+  process.stderr.write(
+    `inserting ${(rulesPerTarget * size.targets).toLocaleString('en-US')} rules and window history...\n`,
+  );
   const rules = await insertRules(db, targets, rulesPerTarget, rand);
   await insertHistory(db, targets, start, rand);
   const events = makeEvents(targets, size.events, start, rand);
@@ -72,11 +86,18 @@ async function run(db: Database, redis: RedisClient, queue: Queue) {
     // Steady state: from the batch that takes the worker past the first 10 % of events
     // (the first batches read every rule's state and reference once, and warm the JIT).
     if (!steady && totals.events >= events.length / 10) {
-      steady = { at: performance.now(), events: totals.events, ruleEvaluations: totals.ruleEvaluations, batches: batches.length, cpu: process.cpuUsage() };
+      steady = {
+        at: performance.now(),
+        events: totals.events,
+        ruleEvaluations: totals.ruleEvaluations,
+        batches: batches.length,
+        cpu: process.cpuUsage(),
+      };
     }
     if (totals.events >= events.length) done();
   };
-  let steady: { at: number; events: number; ruleEvaluations: number; batches: number; cpu: NodeJS.CpuUsage } | undefined;
+  let steady:
+    { at: number; events: number; ruleEvaluations: number; batches: number; cpu: NodeJS.CpuUsage } | undefined;
 
   const loadBefore = loadavg()[0]!;
   const loadStarted = performance.now();
@@ -100,7 +121,14 @@ async function run(db: Database, redis: RedisClient, queue: Queue) {
     benchmark: 'alert-evaluation',
     startedAt: new Date().toISOString(),
     host: { cores: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
-    workload: { rules, indexed: worker.index.size, targets: size.targets, events: events.length, batchSize: size.batch, seed: Number(args.seed) },
+    workload: {
+      rules,
+      indexed: worker.index.size,
+      targets: size.targets,
+      events: events.length,
+      batchSize: size.batch,
+      seed: Number(args.seed),
+    },
     rulesLoadSeconds: (ready - loadStarted) / 1000,
     seconds,
     eventsPerSecond: totals.events / seconds,
@@ -122,7 +150,9 @@ async function run(db: Database, redis: RedisClient, queue: Queue) {
       batchMs: { p50: steadyBatch.p50, p99: steadyBatch.p99 },
       workerCpuPercent: steadyCpu ? ((steadyCpu.user + steadyCpu.system) / 1e6 / steadySeconds) * 100 : Number.NaN,
       /** Worker CPU per event: what a busy machine disturbs least. */
-      cpuMicrosPerEvent: steadyCpu ? (steadyCpu.user + steadyCpu.system) / (totals.events - (steady?.events ?? 0)) : Number.NaN,
+      cpuMicrosPerEvent: steadyCpu
+        ? (steadyCpu.user + steadyCpu.system) / (totals.events - (steady?.events ?? 0))
+        : Number.NaN,
     },
     rssMiB: process.memoryUsage().rss / 2 ** 20,
     /** 1-minute load average before and after: above the core count, other processes competed. */
@@ -131,21 +161,31 @@ async function run(db: Database, redis: RedisClient, queue: Queue) {
 }
 
 function markdown(r: Awaited<ReturnType<typeof run>>): string {
-  const n = (v: number, digits = 0) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const n = (v: number, digits = 0) =>
+    v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   const rows: Array<[string, string]> = [
     ['rules (indexed) / targets', `${n(r.workload.rules)} (${n(r.workload.indexed)}) / ${n(r.workload.targets)}`],
     ['events evaluated', `${n(r.workload.events)} (${n(r.eventsTouchingRules)} touching rules)`],
     ['**events/s (one worker)**, whole run', `**${n(r.eventsPerSecond)}**`],
     ['events/s after the first 10 % (warm)', n(r.steady.eventsPerSecond)],
-    ['rule evaluations/s, whole run / warm', `${n(r.ruleEvaluationsPerSecond)} / ${n(r.steady.ruleEvaluationsPerSecond)}`],
+    [
+      'rule evaluations/s, whole run / warm',
+      `${n(r.ruleEvaluationsPerSecond)} / ${n(r.steady.ruleEvaluationsPerSecond)}`,
+    ],
     ['notifications (outbox entries)', `${n(r.notifications)} (${n(r.outboxEntries)})`],
     ['batch p50 / p99 / max (ms)', `${n(r.batchMs.p50, 1)} / ${n(r.batchMs.p99, 1)} / ${n(r.batchMs.max, 1)}`],
     ['batch p50 / p99 when warm (ms)', `${n(r.steady.batchMs.p50, 1)} / ${n(r.steady.batchMs.p99, 1)}`],
     ['batch size, batches', `${n(r.workload.batchSize)}, ${n(r.batches)}`],
     ['reference queries / lookups', `${n(r.references.queries)} / ${n(r.references.lookups)}`],
     ['worker CPU (% of a core), whole run / warm', `${n(r.workerCpuPercent)} / ${n(r.steady.workerCpuPercent)}`],
-    ['worker CPU per event, warm (us)', `${n(r.steady.cpuMicrosPerEvent, 1)} (${n(1e6 / r.steady.cpuMicrosPerEvent)} events per CPU-second)`],
-    ['load average before / after (cores)', `${n(r.loadAverage.before, 1)} / ${n(r.loadAverage.after, 1)} (${r.host.cores})`],
+    [
+      'worker CPU per event, warm (us)',
+      `${n(r.steady.cpuMicrosPerEvent, 1)} (${n(1e6 / r.steady.cpuMicrosPerEvent)} events per CPU-second)`,
+    ],
+    [
+      'load average before / after (cores)',
+      `${n(r.loadAverage.before, 1)} / ${n(r.loadAverage.after, 1)} (${r.host.cores})`,
+    ],
     ['rules load (s)', n(r.rulesLoadSeconds, 2)],
     ['RSS (MiB)', n(r.rssMiB)],
   ];

@@ -43,11 +43,17 @@ export class CrossingDriver {
 
   /** Every token's first value (LOW_PRICE): the processor's reference, no event. */
   async seed(): Promise<void> {
-    const prices = this.options.tokenIds.map((tokenId) => ({ tokenId, symbol: 'BENCH', price: LOW_PRICE, timestamp: this.nextTimestamp() }));
+    const prices = this.options.tokenIds.map((tokenId) => ({
+      tokenId,
+      symbol: 'BENCH',
+      price: LOW_PRICE,
+      timestamp: this.nextTimestamp(),
+    }));
     const res = await this.ingest(prices);
     if (res.status !== 200) throw new Error(`seeding the prices: ingest answered ${res.status}: ${await res.text()}`);
     const result = (await res.json()) as { accepted: number; events: number };
-    if (result.accepted !== prices.length) throw new Error(`seeding the prices: ingest accepted ${result.accepted} of ${prices.length} records`);
+    if (result.accepted !== prices.length)
+      throw new Error(`seeding the prices: ingest accepted ${result.accepted} of ${prices.length} records`);
   }
 
   /** Send `count` crossings at `rate` per second; resolves once every one is answered. */
@@ -71,10 +77,19 @@ export class CrossingDriver {
   private async cross(tokenIndex: number, crossings: Crossing[]): Promise<void> {
     const price = this.published[tokenIndex] === LOW_PRICE ? HIGH_PRICE : LOW_PRICE;
     const timestamp = this.nextTimestamp();
-    const crossing: Crossing = { tokenIndex, price, timestamp, sentAt: performance.now(), answeredAt: Number.NaN, events: 0 };
+    const crossing: Crossing = {
+      tokenIndex,
+      price,
+      timestamp,
+      sentAt: performance.now(),
+      answeredAt: Number.NaN,
+      events: 0,
+    };
     crossings.push(crossing);
     try {
-      const res = await this.ingest([{ tokenId: this.options.tokenIds[tokenIndex]!, symbol: 'BENCH', price, timestamp }]);
+      const res = await this.ingest([
+        { tokenId: this.options.tokenIds[tokenIndex]!, symbol: 'BENCH', price, timestamp },
+      ]);
       crossing.answeredAt = performance.now();
       if (res.status !== 200) {
         crossing.error = `ingest answered ${res.status}: ${(await res.text()).slice(0, 200)}`;
@@ -95,7 +110,9 @@ export class CrossingDriver {
     return this.lastTimestamp;
   }
 
-  private ingest(prices: Array<{ tokenId: string; symbol: string; price: number; timestamp: number }>): Promise<Response> {
+  private ingest(
+    prices: Array<{ tokenId: string; symbol: string; price: number; timestamp: number }>,
+  ): Promise<Response> {
     return fetch(`${this.options.ingestUrl}/v1/ingest`, {
       method: 'POST',
       headers: { authorization: `Bearer ${this.options.token}`, 'content-type': 'application/json' },

@@ -41,9 +41,16 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
   },
 });
-const size = { rules: Number(args.rules), crossings: Number(args.crossings), rate: Number(args.rate), tokens: Number(args.tokens), drain: Number(args.drain) };
+const size = {
+  rules: Number(args.rules),
+  crossings: Number(args.crossings),
+  rate: Number(args.rate),
+  tokens: Number(args.tokens),
+  drain: Number(args.drain),
+};
 for (const [name, value] of Object.entries(size)) {
-  if (!(Number.isInteger(value) && value > 0)) throw new TypeError(`--${name} must be a whole number > 0, got ${String(value)}`);
+  if (!(Number.isInteger(value) && value > 0))
+    throw new TypeError(`--${name} must be a whole number > 0, got ${String(value)}`);
 }
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -61,7 +68,11 @@ const progress = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves true once every published crossing in `crossings` has a webhook, false after `timeoutMs`. */
-async function waitForWebhooks(crossings: readonly Crossing[], arrivals: readonly WebhookArrival[], timeoutMs: number): Promise<boolean> {
+async function waitForWebhooks(
+  crossings: readonly Crossing[],
+  arrivals: readonly WebhookArrival[],
+  timeoutMs: number,
+): Promise<boolean> {
   const wanted = new Set(crossings.filter((c) => !c.error && c.events > 0).map((c) => c.timestamp));
   const deadline = performance.now() + timeoutMs;
   let checked = 0;
@@ -76,7 +87,12 @@ async function waitForWebhooks(crossings: readonly Crossing[], arrivals: readonl
 function usage(pid: number, cpuBefore: number, seconds: number, crossings: number): ProcessUsage {
   const cpuMs = (processCpuMicros(pid) - cpuBefore) / 1000;
   const memory = processMemory(pid);
-  return { cpuPercent: (cpuMs / 1000 / seconds) * 100, cpuMsPerCrossing: cpuMs / crossings, rssMiB: memory.rss / 2 ** 20, peakRssMiB: memory.peak / 2 ** 20 };
+  return {
+    cpuPercent: (cpuMs / 1000 / seconds) * 100,
+    cpuMsPerCrossing: cpuMs / crossings,
+    rssMiB: memory.rss / 2 ** 20,
+    peakRssMiB: memory.peak / 2 ** 20,
+  };
 }
 
 /** What went wrong when the warm-up webhooks do not arrive: deliveries by status, the alert engine's warnings. */
@@ -86,8 +102,12 @@ async function diagnose(db: Database, alerts: AppProcess): Promise<void> {
   );
   progress(`alert_deliveries by status: ${JSON.stringify(rows)}`);
   const metrics = await (await fetch(`${alerts.url}/metrics`)).text();
-  for (const line of metrics.split('\n').filter((l) => /^alert_(events_evaluated|notifications|outbox_entries|deliveries)_total/.test(l))) progress(`alert-engine metric: ${line}`);
-  for (const entry of alerts.logs.filter((e) => Number(e.level) >= 40).slice(-10)) progress(`alert-engine: ${JSON.stringify(entry)}`);
+  for (const line of metrics
+    .split('\n')
+    .filter((l) => /^alert_(events_evaluated|notifications|outbox_entries|deliveries)_total/.test(l)))
+    progress(`alert-engine metric: ${line}`);
+  for (const entry of alerts.logs.filter((e) => Number(e.level) >= 40).slice(-10))
+    progress(`alert-engine: ${JSON.stringify(entry)}`);
 }
 
 async function run(db: Database, receiver: WebhookReceiver, apps: AppProcess[]): Promise<WebhookBenchResult> {
@@ -136,10 +156,13 @@ async function run(db: Database, receiver: WebhookReceiver, apps: AppProcess[]):
   progress('warm-up: one crossing each way per token...');
   const warmup = await driver.run(2 * size.tokens, size.rate);
   const refused = warmup.find((c) => c.error || c.events === 0);
-  if (refused) throw new Error(`warm-up: a crossing was not published (${refused.error ?? 'ingest reported no event'})`);
+  if (refused)
+    throw new Error(`warm-up: a crossing was not published (${refused.error ?? 'ingest reported no event'})`);
   if (!(await waitForWebhooks(warmup, receiver.arrivals, WARMUP_TIMEOUT_MS))) {
     await diagnose(db, alerts);
-    throw new Error(`warm-up: not every crossing's webhook arrived within ${WARMUP_TIMEOUT_MS / 1000} s (${receiver.arrivals.length} of ${warmup.length}): rules not indexed or delivery failing; see the alert-engine logs`);
+    throw new Error(
+      `warm-up: not every crossing's webhook arrived within ${WARMUP_TIMEOUT_MS / 1000} s (${receiver.arrivals.length} of ${warmup.length}): rules not indexed or delivery failing; see the alert-engine logs`,
+    );
   }
   const ignored = new Set(warmup.map((c) => c.timestamp));
 

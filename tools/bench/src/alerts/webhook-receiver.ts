@@ -72,13 +72,27 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   };
 }
 
-function readArrival(at: number, headers: IncomingHttpHeaders, body: string, secrets: Map<string, string>): WebhookArrival {
+function readArrival(
+  at: number,
+  headers: IncomingHttpHeaders,
+  body: string,
+  secrets: Map<string, string>,
+): WebhookArrival {
   const webhookId = String(headers['webhook-id'] ?? '');
   let parsed: AlertBody;
   try {
     parsed = JSON.parse(body) as AlertBody;
   } catch (err) {
-    return { at, webhookId, timestamp: Number.NaN, ruleId: '', value: Number.NaN, type: '', verified: undefined, error: `body is not JSON: ${(err as Error).message}` };
+    return {
+      at,
+      webhookId,
+      timestamp: Number.NaN,
+      ruleId: '',
+      value: Number.NaN,
+      type: '',
+      verified: undefined,
+      error: `body is not JSON: ${(err as Error).message}`,
+    };
   }
   const ruleId = String(parsed.data?.ruleId ?? '');
   const secret = secrets.get(ruleId);

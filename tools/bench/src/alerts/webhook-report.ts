@@ -68,7 +68,12 @@ export function matchArrivals(
   const firstArrival = new Map<Crossing, number>();
   const idsPerCrossing = new Map<Crossing, Set<string>>();
   const seenIds = new Set<string>();
-  const webhooks = { duplicates: 0, mismatched: 0, unmatched: 0, signatures: { verified: 0, failed: 0, unknownSecret: 0 } };
+  const webhooks = {
+    duplicates: 0,
+    mismatched: 0,
+    unmatched: 0,
+    signatures: { verified: 0, failed: 0, unknownSecret: 0 },
+  };
   for (const arrival of arrivals) {
     if (ignoredTimestamps.has(arrival.timestamp)) continue;
     if (arrival.verified === true) webhooks.signatures.verified += 1;
@@ -86,7 +91,13 @@ export function matchArrivals(
     }
     const rule = rules.get(arrival.ruleId);
     const expectedType = crossing.price === HIGH_PRICE ? 'price_above' : 'price_below';
-    if (!rule || rule.tokenIndex !== crossing.tokenIndex || rule.type !== expectedType || arrival.value !== crossing.price || arrival.type !== 'alert.fired') {
+    if (
+      !rule ||
+      rule.tokenIndex !== crossing.tokenIndex ||
+      rule.type !== expectedType ||
+      arrival.value !== crossing.price ||
+      arrival.type !== 'alert.fired'
+    ) {
       webhooks.mismatched += 1;
       continue;
     }
@@ -129,7 +140,16 @@ export interface WebhookBenchResult extends Matching {
   benchmark: 'alert-event-to-webhook';
   startedAt: string;
   host: { cores: number; cpuModel: string; node: string };
-  workload: { rules: number; webhookRules: number; websocketRules: number; owners: number; tokens: number; crossings: number; rate: number; drainSec: number };
+  workload: {
+    rules: number;
+    webhookRules: number;
+    websocketRules: number;
+    owners: number;
+    tokens: number;
+    crossings: number;
+    rate: number;
+    drainSec: number;
+  };
   /** Wall time from the first measured crossing to the last webhook (or the end of the drain). */
   seconds: number;
   /** Crossings actually sent per second. */
@@ -153,24 +173,57 @@ export interface ProcessUsage {
 
 /** The Markdown table printed on stdout. */
 export function markdown(r: WebhookBenchResult): string {
-  const n = (v: number, digits = 0) => (Number.isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a');
+  const n = (v: number, digits = 0) =>
+    Number.isFinite(v)
+      ? v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+      : 'n/a';
   const l = r.latencyMs;
   const rows: Array<[string, string]> = [
-    ['rules (webhook / WebSocket-only) over tokens, owners', `${n(r.workload.rules)} (${n(r.workload.webhookRules)} / ${n(r.workload.websocketRules)}) over ${n(r.workload.tokens)}, ${n(r.workload.owners)}`],
-    ['crossings sent (target rate / achieved, per s)', `${n(r.crossings.sent)} (${n(r.workload.rate)} / ${n(r.achievedRate, 1)})`],
-    ['crossings published as events (refused / no event)', `${n(r.crossings.expected)} (${n(r.crossings.refused)} / ${n(r.crossings.noEvent)})`],
+    [
+      'rules (webhook / WebSocket-only) over tokens, owners',
+      `${n(r.workload.rules)} (${n(r.workload.webhookRules)} / ${n(r.workload.websocketRules)}) over ${n(r.workload.tokens)}, ${n(r.workload.owners)}`,
+    ],
+    [
+      'crossings sent (target rate / achieved, per s)',
+      `${n(r.crossings.sent)} (${n(r.workload.rate)} / ${n(r.achievedRate, 1)})`,
+    ],
+    [
+      'crossings published as events (refused / no event)',
+      `${n(r.crossings.expected)} (${n(r.crossings.refused)} / ${n(r.crossings.noEvent)})`,
+    ],
     ['webhooks received / lost', `${n(r.webhooks.received)} / ${n(r.webhooks.lost)}`],
-    ['duplicates (same webhook-id) / extra notifications / mismatched / unmatched', `${n(r.webhooks.duplicates)} / ${n(r.webhooks.extraNotifications)} / ${n(r.webhooks.mismatched)} / ${n(r.webhooks.unmatched)}`],
+    [
+      'duplicates (same webhook-id) / extra notifications / mismatched / unmatched',
+      `${n(r.webhooks.duplicates)} / ${n(r.webhooks.extraNotifications)} / ${n(r.webhooks.mismatched)} / ${n(r.webhooks.unmatched)}`,
+    ],
     ['signatures verified / failed', `${n(r.webhooks.signatures.verified)} / ${n(r.webhooks.signatures.failed)}`],
-    ['**ingest sent -> webhook received p50 / p90 / p95 / p99 / max (ms)**', `**${n(l.p50, 1)} / ${n(l.p90, 1)} / ${n(l.p95, 1)} / ${n(l.p99, 1)} / ${n(l.max, 1)}**`],
+    [
+      '**ingest sent -> webhook received p50 / p90 / p95 / p99 / max (ms)**',
+      `**${n(l.p50, 1)} / ${n(l.p90, 1)} / ${n(l.p95, 1)} / ${n(l.p99, 1)} / ${n(l.max, 1)}**`,
+    ],
     [`target: p99 < ${r.target.p99Ms} ms, no webhook lost`, r.target.met ? 'met' : '**not met**'],
     ['ingest round trip p50 / p99 (ms)', `${n(r.ingestRoundTripMs.p50, 1)} / ${n(r.ingestRoundTripMs.p99, 1)}`],
-    ['stage: ingest sent -> delivery recorded (events stream, evaluation, outbox) p50 / p99 (ms)', `${n(r.stages.sentToRecordedMs.p50, 1)} / ${n(r.stages.sentToRecordedMs.p99, 1)}`],
-    ['stage: delivery recorded -> webhook received (claim, HTTP) p50 / p99 (ms)', `${n(r.stages.recordedToReceivedMs.p50, 1)} / ${n(r.stages.recordedToReceivedMs.p99, 1)}`],
-    ['alert-engine CPU (% of a core) / ms per crossing', `${n(r.alertEngine.cpuPercent)} / ${n(r.alertEngine.cpuMsPerCrossing, 2)}`],
+    [
+      'stage: ingest sent -> delivery recorded (events stream, evaluation, outbox) p50 / p99 (ms)',
+      `${n(r.stages.sentToRecordedMs.p50, 1)} / ${n(r.stages.sentToRecordedMs.p99, 1)}`,
+    ],
+    [
+      'stage: delivery recorded -> webhook received (claim, HTTP) p50 / p99 (ms)',
+      `${n(r.stages.recordedToReceivedMs.p50, 1)} / ${n(r.stages.recordedToReceivedMs.p99, 1)}`,
+    ],
+    [
+      'alert-engine CPU (% of a core) / ms per crossing',
+      `${n(r.alertEngine.cpuPercent)} / ${n(r.alertEngine.cpuMsPerCrossing, 2)}`,
+    ],
     ['alert-engine RSS / peak (MiB)', `${n(r.alertEngine.rssMiB)} / ${n(r.alertEngine.peakRssMiB)}`],
-    ['event-processor CPU (% of a core) / RSS (MiB)', `${n(r.eventProcessor.cpuPercent)} / ${n(r.eventProcessor.rssMiB)}`],
-    ['load average before / after (cores)', `${n(r.loadAverage.before, 1)} / ${n(r.loadAverage.after, 1)} (${r.host.cores})`],
+    [
+      'event-processor CPU (% of a core) / RSS (MiB)',
+      `${n(r.eventProcessor.cpuPercent)} / ${n(r.eventProcessor.rssMiB)}`,
+    ],
+    [
+      'load average before / after (cores)',
+      `${n(r.loadAverage.before, 1)} / ${n(r.loadAverage.after, 1)} (${r.host.cores})`,
+    ],
   ];
   return [
     `### Alert event -> webhook request: ${n(r.workload.crossings)} crossings at ${n(r.workload.rate)}/s`,

@@ -60,13 +60,18 @@ interface RuleSpec {
  */
 export async function createBenchRules(options: CreateRulesOptions): Promise<BenchRules> {
   const { tokenIds, rules } = options;
-  if (rules < 2 * tokenIds.length) throw new RangeError(`--rules must be at least 2 x --tokens (${2 * tokenIds.length}): two webhook rules per token, got ${rules}`);
+  if (rules < 2 * tokenIds.length)
+    throw new RangeError(
+      `--rules must be at least 2 x --tokens (${2 * tokenIds.length}): two webhook rules per token, got ${rules}`,
+    );
   const cap = DEFAULT_TIER_LIMITS.enterprise.maxAlertRules;
   const owners = Math.ceil(rules / cap);
   const store = new ApiKeyStore(options.db);
   const keys: string[] = [];
   for (let i = 0; i < owners; i++) {
-    keys.push((await store.create({ name: `webhook-bench-${i}`, tier: 'enterprise', owner: `webhook-bench-owner-${i}` })).key);
+    keys.push(
+      (await store.create({ name: `webhook-bench-${i}`, tier: 'enterprise', owner: `webhook-bench-owner-${i}` })).key,
+    );
   }
 
   const specs: RuleSpec[] = [];
@@ -74,7 +79,12 @@ export async function createBenchRules(options: CreateRulesOptions): Promise<Ben
   for (let j = 0; j < websocket; j++) {
     const above = j % 2 === 0;
     // Far from the 99-101 swing: evaluated on every event of their token, never firing.
-    specs.push({ tokenIndex: j % tokenIds.length, type: above ? 'price_above' : 'price_below', threshold: above ? 110 + (j % 90) : 90 - (j % 80), webhook: false });
+    specs.push({
+      tokenIndex: j % tokenIds.length,
+      type: above ? 'price_above' : 'price_below',
+      threshold: above ? 110 + (j % 90) : 90 - (j % 80),
+      webhook: false,
+    });
   }
   tokenIds.forEach((_, tokenIndex) => {
     specs.push({ tokenIndex, type: 'price_above', threshold: THRESHOLD, webhook: true });
@@ -94,7 +104,8 @@ export async function createBenchRules(options: CreateRulesOptions): Promise<Ben
       const rule = (await res.json()) as CreatedRule;
       if (spec.webhook) {
         const secret = rule.channels.find((c) => c.type === 'webhook')?.secret;
-        if (!secret?.startsWith('whsec_')) throw new Error(`POST /v2/alerts: rule ${rule.id} came back without its webhook secret (channels[].secret)`);
+        if (!secret?.startsWith('whsec_'))
+          throw new Error(`POST /v2/alerts: rule ${rule.id} came back without its webhook secret (channels[].secret)`);
         webhook.set(rule.id, { id: rule.id, tokenIndex: spec.tokenIndex, type: spec.type, secret });
         options.onSecret(rule.id, secret);
       }
@@ -109,7 +120,13 @@ interface CreatedRule {
   channels: Array<{ type: string; secret?: string }>;
 }
 
-async function postRule(alertsUrl: string, apiKey: string, spec: RuleSpec, tokenId: string, webhookUrl: string): Promise<Response> {
+async function postRule(
+  alertsUrl: string,
+  apiKey: string,
+  spec: RuleSpec,
+  tokenId: string,
+  webhookUrl: string,
+): Promise<Response> {
   const body = {
     type: spec.type,
     name: `bench ${spec.type} ${spec.threshold}`,

@@ -18,7 +18,11 @@ export interface StageLatencies {
 }
 
 /** Split the first webhook of each crossing at its delivery row's created_at. */
-export async function stageLatencies(db: Database, crossings: readonly Crossing[], arrivals: readonly WebhookArrival[]): Promise<StageLatencies> {
+export async function stageLatencies(
+  db: Database,
+  crossings: readonly Crossing[],
+  arrivals: readonly WebhookArrival[],
+): Promise<StageLatencies> {
   const byTimestamp = new Map(crossings.map((c) => [c.timestamp, c]));
   const first = new Map<Crossing, WebhookArrival>();
   for (const arrival of arrivals) {

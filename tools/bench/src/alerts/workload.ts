@@ -43,14 +43,40 @@ export function random(seed: number): () => number {
 export function makeTargets(count: number): Target[] {
   return Array.from({ length: count }, (_, i): Target =>
     i % 2 === 0
-      ? { kind: 'price', id: `coingecko:bench-token-${i}`, label: `BT${i}`, chain: CHAINS[(i / 2) % 2]!, base: 1 + (i % 97) * 13.7 }
-      : { kind: 'tvl', id: `bench-protocol-${i}`, label: `Bench Protocol ${i}`, chain: '', base: 1e8 + (i % 89) * 3.1e7 },
+      ? {
+          kind: 'price',
+          id: `coingecko:bench-token-${i}`,
+          label: `BT${i}`,
+          chain: CHAINS[(i / 2) % 2]!,
+          base: 1 + (i % 97) * 13.7,
+        }
+      : {
+          kind: 'tvl',
+          id: `bench-protocol-${i}`,
+          label: `Bench Protocol ${i}`,
+          chain: '',
+          base: 1e8 + (i % 89) * 3.1e7,
+        },
   );
 }
 
 /** Insert `rulesPerTarget` enabled rules per target, in chunks. */
-export async function insertRules(db: Queryable, targets: Target[], rulesPerTarget: number, rand: () => number): Promise<number> {
-  const columns = { owner: [] as string[], type: [] as string[], token: [] as (string | null)[], protocol: [] as (string | null)[], chain: [] as (string | null)[], threshold: [] as number[], window: [] as (number | null)[], cooldown: [] as number[] };
+export async function insertRules(
+  db: Queryable,
+  targets: Target[],
+  rulesPerTarget: number,
+  rand: () => number,
+): Promise<number> {
+  const columns = {
+    owner: [] as string[],
+    type: [] as string[],
+    token: [] as (string | null)[],
+    protocol: [] as (string | null)[],
+    chain: [] as (string | null)[],
+    threshold: [] as number[],
+    window: [] as (number | null)[],
+    cooldown: [] as number[],
+  };
   let inserted = 0;
   const flush = async () => {
     if (columns.type.length === 0) return;
@@ -58,7 +84,16 @@ export async function insertRules(db: Queryable, targets: Target[], rulesPerTarg
       `INSERT INTO alert_rules (owner, type, token_id, protocol_id, chain, threshold, window_sec, cooldown_sec, rearm_pct, channels)
        SELECT o, t, tk, p, c, th, w, cd, 0.5, '[{"type":"websocket"}]'::jsonb
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::int[], $8::int[]) AS u(o, t, tk, p, c, th, w, cd)`,
-      [columns.owner, columns.type, columns.token, columns.protocol, columns.chain, columns.threshold, columns.window, columns.cooldown],
+      [
+        columns.owner,
+        columns.type,
+        columns.token,
+        columns.protocol,
+        columns.chain,
+        columns.threshold,
+        columns.window,
+        columns.cooldown,
+      ],
     );
     inserted += columns.type.length;
     for (const list of Object.values(columns)) list.length = 0;
@@ -80,7 +115,11 @@ export async function insertRules(db: Queryable, targets: Target[], rulesPerTarg
       // 0.6 % standard deviation) crosses the nearer ones now and then, as markets do.
       const distance = 0.3 + u * 2.7;
       columns.threshold.push(
-        kind === 0 ? target.base * (1 + distance / 100) : kind === 1 ? target.base * (1 - distance / 100) : (k % 2 ? 1 : -1) * distance,
+        kind === 0
+          ? target.base * (1 + distance / 100)
+          : kind === 1
+            ? target.base * (1 - distance / 100)
+            : (k % 2 ? 1 : -1) * distance,
       );
       columns.window.push(kind === 2 ? WINDOWS_SEC[k % 3]! : null);
       columns.cooldown.push(COOLDOWNS_SEC[k % 3]!);
@@ -92,7 +131,12 @@ export async function insertRules(db: Queryable, targets: Target[], rulesPerTarg
 }
 
 /** History for the window rules: points 25 h, 61 min and 6 min before `start`, near each target's value. */
-export async function insertHistory(db: Queryable, targets: Target[], start: number, rand: () => number): Promise<void> {
+export async function insertHistory(
+  db: Queryable,
+  targets: Target[],
+  start: number,
+  rand: () => number,
+): Promise<void> {
   const times = [start - 25 * HOUR, start - 61 * 60_000, start - 6 * 60_000].map((t) => new Date(t).toISOString());
   const prices = { id: [] as string[], ts: [] as string[], value: [] as number[] };
   const tvls = { id: [] as string[], chain: [] as string[], ts: [] as string[], value: [] as number[] };
@@ -112,8 +156,14 @@ export async function insertHistory(db: Queryable, targets: Target[], start: num
       }
     }
   }
-  await db.query('INSERT INTO price_points (token_id, ts, price) SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::float8[])', [prices.id, prices.ts, prices.value]);
-  await db.query('INSERT INTO tvl_points (protocol_id, chain, ts, tvl) SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[])', [tvls.id, tvls.chain, tvls.ts, tvls.value]);
+  await db.query(
+    'INSERT INTO price_points (token_id, ts, price) SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::float8[])',
+    [prices.id, prices.ts, prices.value],
+  );
+  await db.query(
+    'INSERT INTO tvl_points (protocol_id, chain, ts, tvl) SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[])',
+    [tvls.id, tvls.chain, tvls.ts, tvls.value],
+  );
 }
 
 /**
@@ -138,7 +188,15 @@ export function makeEvents(targets: Target[], count: number, start: number, rand
           type: 'price_update',
           source: 'bench',
           timestamp: ts,
-          data: { tokenId: target.id, symbol: target.label, chain: target.chain, price, previousPrice: price, changePercent: 0, timestamp: ts },
+          data: {
+            tokenId: target.id,
+            symbol: target.label,
+            chain: target.chain,
+            price,
+            previousPrice: price,
+            changePercent: 0,
+            timestamp: ts,
+          },
         }),
       );
       continue;
@@ -146,14 +204,25 @@ export function makeEvents(targets: Target[], count: number, start: number, rand
     // Half the TVL events are the protocol's total, half one of its chains.
     const c = (i % 4) - 2; // -2, -1: total; 0, 1: CHAINS[c]
     const chain = c >= 0 ? CHAINS[c as 0 | 1] : undefined;
-    const tvl = c < 0 ? (values[n] = step(values[n]!, target.base)) : (chainValues[n]![c] = step(chainValues[n]![c]!, target.base / 2));
+    const tvl =
+      c < 0
+        ? (values[n] = step(values[n]!, target.base))
+        : (chainValues[n]![c] = step(chainValues[n]![c]!, target.base / 2));
     events.push(
       JSON.stringify({
         eventId: `bench-${i}`,
         type: 'tvl_update',
         source: 'bench',
         timestamp: ts,
-        data: { protocolId: target.id, protocolName: target.label, ...(chain ? { chain } : {}), tvl, previousTvl: tvl, changePercent: 0, timestamp: ts },
+        data: {
+          protocolId: target.id,
+          protocolName: target.label,
+          ...(chain ? { chain } : {}),
+          tvl,
+          previousTvl: tvl,
+          changePercent: 0,
+          timestamp: ts,
+        },
       }),
     );
   }

@@ -16,7 +16,13 @@ import { env, exitWhenOrphaned } from './lifetime';
 const MAX_BUFFERED = 1024 * 1024;
 
 // ws exports its Sender at runtime (ws/index.js) but @types/ws does not declare it.
-interface FrameOptions { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean }
+interface FrameOptions {
+  fin: boolean;
+  rsv1: boolean;
+  opcode: number;
+  mask: boolean;
+  readOnly: boolean;
+}
 const { Sender } = WebSocket as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } };
 
 const channel = env('BENCH_CHANNEL');
@@ -41,7 +47,9 @@ sub.on('messageBuffer', (_channel: Buffer, payload: Buffer) => broadcast(payload
 
 function broadcast(payload: Buffer): void {
   // frame() returns [header, payload] unmasked: one concat, then one write per socket.
-  const frame = Buffer.concat(Sender.frame(payload, { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false }));
+  const frame = Buffer.concat(
+    Sender.frame(payload, { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false }),
+  );
   for (const socket of sockets) {
     if (!socket.writable) continue; // closing: ws removes it on 'close'
     if (socket.writableLength > MAX_BUFFERED) socket.destroy();
@@ -51,7 +59,9 @@ function broadcast(payload: Buffer): void {
 
 async function main(): Promise<void> {
   await sub.subscribe(channel);
-  await new Promise<void>((resolve) => http.listen({ port: Number(env('PORT')), host: env('HOST'), backlog: 4096 }, resolve));
+  await new Promise<void>((resolve) =>
+    http.listen({ port: Number(env('PORT')), host: env('HOST'), backlog: 4096 }, resolve),
+  );
   ready = true;
 }
 

@@ -36,8 +36,12 @@ io.on('connection', (socket) => {
 
 async function main(): Promise<void> {
   // The adapter subscribes on its own; wait for both connections so no event is missed.
-  await Promise.all([pub, sub].map((r) => (r.status === 'ready' ? undefined : new Promise((ok) => r.once('ready', ok)))));
-  await new Promise<void>((resolve) => http.listen({ port: Number(env('PORT')), host: env('HOST'), backlog: 4096 }, resolve));
+  await Promise.all(
+    [pub, sub].map((r) => (r.status === 'ready' ? undefined : new Promise((ok) => r.once('ready', ok)))),
+  );
+  await new Promise<void>((resolve) =>
+    http.listen({ port: Number(env('PORT')), host: env('HOST'), backlog: 4096 }, resolve),
+  );
   ready = true;
 }
 

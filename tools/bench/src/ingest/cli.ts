@@ -34,7 +34,8 @@ const prefix = `bench_ingest_${randomBytes(3).toString('hex')}`;
 const schema = prefix;
 const dbUrl = `${DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let refusals = 0;
@@ -54,7 +55,11 @@ async function post(url: string, body: unknown): Promise<{ accepted: number; eve
 }
 
 function send(url: string, body: string): Promise<Response> {
-  return fetch(`${url}/v1/ingest`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body });
+  return fetch(`${url}/v1/ingest`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body,
+  });
 }
 
 async function backlog(url: string): Promise<number> {
@@ -143,7 +148,13 @@ async function latency(processor: AppProcess, gateway: AppProcess, apiKey: strin
     flip += 1;
     const now = Date.now();
     // Every record moves its token by 1 %: each one is an event.
-    const body = { prices: Array.from({ length: perTick }, (_, i) => ({ tokenId: `coingecko:latency-token-${i}`, price: flip % 2 ? 1010 : 1000, timestamp: now })) };
+    const body = {
+      prices: Array.from({ length: perTick }, (_, i) => ({
+        tokenId: `coingecko:latency-token-${i}`,
+        price: flip % 2 ? 1010 : 1000,
+        timestamp: now,
+      })),
+    };
     await post(processor.url, body);
   };
   await tick(); // first values: no events
@@ -171,7 +182,11 @@ async function latency(processor: AppProcess, gateway: AppProcess, apiKey: strin
 
 async function main(): Promise<void> {
   const db = await createDatabase({ url: DATABASE_URL, schema });
-  const apiKey = `drt_${randomBytes(24).toString('base64').replace(/[^A-Za-z0-9]/g, '').padEnd(32, 'x').slice(0, 32)}`;
+  const apiKey = `drt_${randomBytes(24)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .padEnd(32, 'x')
+    .slice(0, 32)}`;
   const apps: AppProcess[] = [];
   try {
     const common = { REDIS_URL, REDIS_PREFIX: prefix, DATABASE_URL: dbUrl, LOG_LEVEL: 'info' };

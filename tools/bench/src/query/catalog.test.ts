@@ -11,7 +11,12 @@ describe('buildCatalog', () => {
     expect(new Set(ids).size).toBe(5000);
     expect(ids.filter((id) => ProtocolIdSchema.safeParse(id).data !== id)).toEqual([]);
     expect(ids.slice(0, PROTOCOLS.length)).toEqual(PROTOCOLS.map((p) => p.id));
-    expect(catalog.protocols.find((p) => p.id === 'lido')).toMatchObject({ name: 'Lido', category: 'Liquid Staking', chains: ['ethereum'], shares: [1] });
+    expect(catalog.protocols.find((p) => p.id === 'lido')).toMatchObject({
+      name: 'Lido',
+      category: 'Liquid Staking',
+      chains: ['ethereum'],
+      shares: [1],
+    });
   });
 
   it('puts each protocol on 1-6 distinct valid chains, most on one, with shares summing to 1', () => {
@@ -57,7 +62,11 @@ describe('buildCatalog', () => {
     expect(ids.slice(0, TOKENS.length)).toEqual(TOKENS.map((t) => t.id));
     for (const t of catalog.tokens) {
       expect(t.price).toBeGreaterThan(0);
-      expect(t.chain === null ? t.id.startsWith('coingecko:') : t.id.startsWith(`${t.chain}:`) || t.id.startsWith('coingecko:')).toBe(true);
+      expect(
+        t.chain === null
+          ? t.id.startsWith('coingecko:')
+          : t.id.startsWith(`${t.chain}:`) || t.id.startsWith('coingecko:'),
+      ).toBe(true);
     }
     expect(ids.some((id) => /^[a-z]+:0x[0-9a-f]{40}$/.test(id) && !id.startsWith('coingecko:'))).toBe(true);
   });
@@ -66,7 +75,9 @@ describe('buildCatalog', () => {
     const again = buildCatalog({ protocols: 5000, tokens: 200, seed: 1 });
     expect(again).toEqual(catalog);
     const other = buildCatalog({ protocols: 5000, tokens: 200, seed: 2 });
-    expect(other.protocols.slice(PROTOCOLS.length).map((p) => p.id)).not.toEqual(catalog.protocols.slice(PROTOCOLS.length).map((p) => p.id));
+    expect(other.protocols.slice(PROTOCOLS.length).map((p) => p.id)).not.toEqual(
+      catalog.protocols.slice(PROTOCOLS.length).map((p) => p.id),
+    );
   });
 
   it('refuses a size that is not a whole number >= 1, naming the option', () => {

@@ -51,11 +51,36 @@ export interface CatalogOptions {
 
 // DefiLlama's chain keys with a rough share of protocols deployed on each.
 const CHAINS: ReadonlyArray<readonly [string, number]> = [
-  ['ethereum', 22], ['bsc', 12], ['arbitrum', 10], ['base', 8], ['polygon', 7], ['solana', 6],
-  ['avax', 5], ['optimism', 5], ['fantom', 3], ['tron', 2], ['sui', 2], ['aptos', 2], ['era', 1.5],
-  ['blast', 1.5], ['linea', 1.5], ['ton', 1.5], ['scroll', 1], ['mantle', 1], ['cronos', 1], ['xdai', 1],
-  ['celo', 0.5], ['moonbeam', 0.5], ['kava', 0.5], ['near', 0.5], ['osmosis', 0.5], ['sei', 0.5],
-  ['metis', 0.5], ['manta', 0.5], ['mode', 0.5], ['berachain', 0.5],
+  ['ethereum', 22],
+  ['bsc', 12],
+  ['arbitrum', 10],
+  ['base', 8],
+  ['polygon', 7],
+  ['solana', 6],
+  ['avax', 5],
+  ['optimism', 5],
+  ['fantom', 3],
+  ['tron', 2],
+  ['sui', 2],
+  ['aptos', 2],
+  ['era', 1.5],
+  ['blast', 1.5],
+  ['linea', 1.5],
+  ['ton', 1.5],
+  ['scroll', 1],
+  ['mantle', 1],
+  ['cronos', 1],
+  ['xdai', 1],
+  ['celo', 0.5],
+  ['moonbeam', 0.5],
+  ['kava', 0.5],
+  ['near', 0.5],
+  ['osmosis', 0.5],
+  ['sei', 0.5],
+  ['metis', 0.5],
+  ['manta', 0.5],
+  ['mode', 0.5],
+  ['berachain', 0.5],
 ];
 
 // DefiLlama's categories, weighted by how many protocols carry each, with slug suffixes
@@ -105,8 +130,10 @@ const CHAIN_COUNT_WEIGHTS = [50, 20, 12, 8, 6, 4];
 /** The protocols and tokens to seed; the fixtures' real ones first. */
 export function buildCatalog(options: CatalogOptions = {}): Catalog {
   const { protocols = 5000, tokens = 200, seed = 1 } = options;
-  if (!(Number.isInteger(protocols) && protocols >= 1)) throw new TypeError(`Invalid protocols option ${protocols}: expected a whole number >= 1`);
-  if (!(Number.isInteger(tokens) && tokens >= 1)) throw new TypeError(`Invalid tokens option ${tokens}: expected a whole number >= 1`);
+  if (!(Number.isInteger(protocols) && protocols >= 1))
+    throw new TypeError(`Invalid protocols option ${protocols}: expected a whole number >= 1`);
+  if (!(Number.isInteger(tokens) && tokens >= 1))
+    throw new TypeError(`Invalid tokens option ${tokens}: expected a whole number >= 1`);
   const random = mulberry32(seed);
   return { protocols: buildProtocols(protocols, random), tokens: buildTokens(tokens, random) };
 }
@@ -169,7 +196,10 @@ function buildTokens(count: number, random: () => number): CatalogToken[] {
     const root = ROOTS[Math.floor(random() * ROOTS.length)]!;
     const onChain = random() < 0.5;
     const chain = onChain ? pickDistinct(CHAINS.slice(0, 8), 1, random)[0]! : null;
-    const id = onChain && chain !== 'solana' ? `${chain}:0x${hex(40, random)}` : `coingecko:${root}-${['token', 'protocol', 'finance', 'dao'][Math.floor(random() * 4)]}`;
+    const id =
+      onChain && chain !== 'solana'
+        ? `${chain}:0x${hex(40, random)}`
+        : `coingecko:${root}-${['token', 'protocol', 'finance', 'dao'][Math.floor(random() * 4)]}`;
     if (used.has(id)) continue;
     used.add(id);
     out.push({
@@ -203,7 +233,12 @@ function pickIndex(weights: readonly number[], random: () => number): number {
 }
 
 function pickWeighted<T extends readonly [string, number, ...unknown[]]>(items: readonly T[], random: () => number): T {
-  return items[pickIndex(items.map((item) => item[1]), random)]!;
+  return items[
+    pickIndex(
+      items.map((item) => item[1]),
+      random,
+    )
+  ]!;
 }
 
 /** `n` distinct names drawn by weight without replacement. */
@@ -211,7 +246,10 @@ function pickDistinct(items: ReadonlyArray<readonly [string, number]>, n: number
   const pool = [...items];
   const out: string[] = [];
   while (out.length < n && pool.length > 0) {
-    const i = pickIndex(pool.map((item) => item[1]), random);
+    const i = pickIndex(
+      pool.map((item) => item[1]),
+      random,
+    );
     out.push(pool[i]![0]);
     pool.splice(i, 1);
   }

@@ -15,7 +15,15 @@ import { QUERY_DEFAULTS, resolveQueryOptions, type QueryBenchOptions, type RawQu
 import { checkTargets, renderQueryMarkdown } from './report';
 import type { QueryBenchReport, ScenarioResult } from './result';
 import { jsonCheck, runScenario, type Workload } from './run-scenario';
-import { SCENARIOS, SCENARIO_NAMES, pricesPath, protocolQueries, queryPath, uniqueQueryPath, type ScenarioName } from './scenarios';
+import {
+  SCENARIOS,
+  SCENARIO_NAMES,
+  pricesPath,
+  protocolQueries,
+  queryPath,
+  uniqueQueryPath,
+  type ScenarioName,
+} from './scenarios';
 import { ensureSeeded, type SeedReport } from './seed';
 import { FRESHEN_PRICES_SQL, FRESHEN_TVL_SQL } from './seed-sql';
 import { createBenchKey, startBaseline, startQueryApi, uniqueRedisPrefix, type RunningServer } from './servers';
@@ -47,7 +55,23 @@ Exit code: 0 when every scenario ran, 1 when one failed or did not run, 2 for ba
 const log = (line: string) => console.error(line);
 
 function parseCommandLine(argv: string[]): { help: boolean; raw: RawQueryOptions } {
-  const strings = ['duration', 'warmup', 'connections', 'paced-rate', 'paced-connections', 'coins', 'scenarios', 'schema', 'protocols', 'tokens', 'days', 'price-days', 'database-url', 'redis-url', 'out'] as const;
+  const strings = [
+    'duration',
+    'warmup',
+    'connections',
+    'paced-rate',
+    'paced-connections',
+    'coins',
+    'scenarios',
+    'schema',
+    'protocols',
+    'tokens',
+    'days',
+    'price-days',
+    'database-url',
+    'redis-url',
+    'out',
+  ] as const;
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -84,7 +108,11 @@ async function main(): Promise<number> {
 
   const db = await createDatabase({ url: options.databaseUrl, schema: options.schema, poolSize: 2 });
   const key = await createBenchKey(db);
-  const catalog = buildCatalog({ protocols: seed.params.protocols, tokens: seed.params.tokens, seed: seed.params.seed });
+  const catalog = buildCatalog({
+    protocols: seed.params.protocols,
+    tokens: seed.params.tokens,
+    seed: seed.params.seed,
+  });
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'query-bench-'));
   const results: ScenarioResult[] = [];
   let baselineBody: QueryBenchReport['baselineBody'];
@@ -110,7 +138,12 @@ async function main(): Promise<number> {
 
   const report: QueryBenchReport = {
     startedAt,
-    host: { cores: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, memoryGiB: Math.round(os.totalmem() / 1024 ** 3) },
+    host: {
+      cores: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
+    },
     options: { ...options, databaseUrl: options.databaseUrl.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@') },
     seed,
     ...(baselineBody ? { baselineBody } : {}),
@@ -128,12 +161,22 @@ async function main(): Promise<number> {
 }
 
 /** The query-api scenarios, one app process for all; also its prices-current answer for the baselines. */
-async function runAppScenarios(names: ScenarioName[], options: QueryBenchOptions, catalog: Catalog, apiKey: string): Promise<{ results: ScenarioResult[]; pricesBody?: string }> {
+async function runAppScenarios(
+  names: ScenarioName[],
+  options: QueryBenchOptions,
+  catalog: Catalog,
+  apiKey: string,
+): Promise<{ results: ScenarioResult[]; pricesBody?: string }> {
   const prices = pricesPath(catalog, options.coins);
   let app: RunningServer;
   try {
     log('starting the query-api');
-    app = await startQueryApi({ databaseUrl: options.databaseUrl, schema: options.schema, redisUrl: options.redisUrl, redisPrefix: uniqueRedisPrefix() });
+    app = await startQueryApi({
+      databaseUrl: options.databaseUrl,
+      schema: options.schema,
+      redisUrl: options.redisUrl,
+      redisPrefix: uniqueRedisPrefix(),
+    });
   } catch (err) {
     const reason = `the query-api did not start: ${firstLine((err as Error).message)}`;
     log(reason);
@@ -154,7 +197,9 @@ async function runAppScenarios(names: ScenarioName[], options: QueryBenchOptions
     };
     for (const name of names) {
       const check = name === 'prices-current' ? pricesCheck(options.coins) : protocolsCheck;
-      results.push(await runScenario({ name, server: app, workload: workloads[name]!(), headers, check, options, log }));
+      results.push(
+        await runScenario({ name, server: app, workload: workloads[name]!(), headers, check, options, log }),
+      );
     }
     const res = await fetch(`${app.url}${prices}`, { headers });
     if (res.status === 200) pricesBody = await res.text();
@@ -166,7 +211,11 @@ async function runAppScenarios(names: ScenarioName[], options: QueryBenchOptions
   return { results, pricesBody };
 }
 
-async function runBaseline(name: 'bare-http' | 'fastify', bodyFile: string, options: QueryBenchOptions): Promise<ScenarioResult> {
+async function runBaseline(
+  name: 'bare-http' | 'fastify',
+  bodyFile: string,
+  options: QueryBenchOptions,
+): Promise<ScenarioResult> {
   let server: RunningServer;
   try {
     server = await startBaseline(name, bodyFile, (options.durationS + options.warmupS + 120) * 1000);
@@ -174,7 +223,14 @@ async function runBaseline(name: 'bare-http' | 'fastify', bodyFile: string, opti
     return notRun(name, `did not start: ${firstLine((err as Error).message)}`, options);
   }
   try {
-    return await runScenario({ name, server, workload: { paths: ['/prices'] }, check: jsonCheck(() => undefined), options, log });
+    return await runScenario({
+      name,
+      server,
+      workload: { paths: ['/prices'] },
+      check: jsonCheck(() => undefined),
+      options,
+      log,
+    });
   } finally {
     await server.stop();
   }
@@ -183,7 +239,8 @@ async function runBaseline(name: 'bare-http' | 'fastify', bodyFile: string, opti
 const pricesCheck = (coins: number) =>
   jsonCheck((body) => {
     const found = Object.keys((body as { coins?: object }).coins ?? {}).length;
-    if (found === 0) return { failure: `answered 200 without any of the ${coins} coins (stale prices, or not the DefiLlama shape)` };
+    if (found === 0)
+      return { failure: `answered 200 without any of the ${coins} coins (stale prices, or not the DefiLlama shape)` };
     return found < coins ? { warning: `answered ${found} of ${coins} coins` } : undefined;
   });
 
@@ -197,7 +254,11 @@ const protocolsCheck = jsonCheck((body) => {
 async function freshen(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
     await suppressChangeNotifications(tx);
-    const now = (await tx.query<{ minute: Date; hour: Date }>(`SELECT date_trunc('minute', now()) AS minute, date_trunc('hour', now()) AS hour`)).rows[0]!;
+    const now = (
+      await tx.query<{ minute: Date; hour: Date }>(
+        `SELECT date_trunc('minute', now()) AS minute, date_trunc('hour', now()) AS hour`,
+      )
+    ).rows[0]!;
     await tx.query(FRESHEN_PRICES_SQL, [now.minute]);
     await tx.query(FRESHEN_TVL_SQL, [now.hour]);
   });
@@ -206,7 +267,14 @@ async function freshen(db: Database): Promise<void> {
 /** The prices-current answer in DefiLlama's shape, built from the database: the baselines' body when the app did not answer. */
 async function pricesBodyFromDatabase(db: Database, catalog: Catalog, coins: number): Promise<string> {
   const ids = catalog.tokens.slice(0, coins).map((t) => t.id);
-  const { rows } = await db.query<{ id: string; symbol: string; decimals: number; price: number; timestamp: number; confidence: number }>(
+  const { rows } = await db.query<{
+    id: string;
+    symbol: string;
+    decimals: number;
+    price: number;
+    timestamp: number;
+    confidence: number;
+  }>(
     `SELECT t.id, t.symbol, t.decimals, p.price, extract(epoch FROM p.ts)::int AS timestamp, p.confidence
      FROM tokens t CROSS JOIN LATERAL (SELECT * FROM price_points WHERE token_id = t.id ORDER BY ts DESC LIMIT 1) p
      WHERE t.id = ANY($1)`,
@@ -217,15 +285,29 @@ async function pricesBodyFromDatabase(db: Database, catalog: Catalog, coins: num
 
 function notRun(name: ScenarioName, reason: string, options: QueryBenchOptions): ScenarioResult {
   const spec = SCENARIOS[name];
-  return { name, target: spec.target, description: spec.description, status: 'not run', reason, warnings: [], connections: spec.paced ? options.pacedConnections : options.connections };
+  return {
+    name,
+    target: spec.target,
+    description: spec.description,
+    status: 'not run',
+    reason,
+    warnings: [],
+    connections: spec.paced ? options.pacedConnections : options.connections,
+  };
 }
 
 function printSeed(seed: SeedReport): void {
   log(`\nschema ${seed.schema} (${seed.reused ? 'reused' : 'seeded now'}, seeded at ${seed.seededAt})`);
-  log(`  seed phases (s): ${Object.entries(seed.phases).map(([phase, s]) => `${phase} ${s.toFixed(1)}`).join(', ')}`);
+  log(
+    `  seed phases (s): ${Object.entries(seed.phases)
+      .map(([phase, s]) => `${phase} ${s.toFixed(1)}`)
+      .join(', ')}`,
+  );
   log('  | table | rows | heap | indexes | total |');
   for (const t of seed.tables) {
-    log(`  | ${t.table} | ${Math.round(t.rows).toLocaleString('en')} | ${mib(t.heap)} | ${mib(t.indexes)} | ${mib(t.total)} |`);
+    log(
+      `  | ${t.table} | ${Math.round(t.rows).toLocaleString('en')} | ${mib(t.heap)} | ${mib(t.indexes)} | ${mib(t.total)} |`,
+    );
   }
 }
 

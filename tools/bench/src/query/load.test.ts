@@ -10,7 +10,11 @@ import { startBaseline, type RunningServer } from './servers';
 // The load generator against real HTTP servers: the two baselines as child processes (as
 // the bench runs them), and small in-process servers that answer what a test needs.
 
-const body = JSON.stringify({ coins: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`coingecko:t${i}`, { price: i, symbol: `T${i}`, timestamp: 1 }])) });
+const body = JSON.stringify({
+  coins: Object.fromEntries(
+    Array.from({ length: 50 }, (_, i) => [`coingecko:t${i}`, { price: i, symbol: `T${i}`, timestamp: 1 }]),
+  ),
+});
 let dir: string;
 let bodyFile: string;
 
@@ -32,7 +36,13 @@ describe.each(['bare-http', 'fastify'] as const)('runLoad against the %s baselin
     const res = await fetch(`${server.url}/prices`);
     expect(await res.text()).toBe(body);
 
-    const result = await runLoad({ url: server.url, paths: ['/prices'], connections: 4, durationS: 1, serverPid: server.pid });
+    const result = await runLoad({
+      url: server.url,
+      paths: ['/prices'],
+      connections: 4,
+      durationS: 1,
+      serverPid: server.pid,
+    });
     expect(result.responses).toBeGreaterThan(100);
     expect(result.statusCodes).toEqual({ 200: result.responses });
     expect(result.perSecond).toBeCloseTo(result.responses / result.seconds, 6);
@@ -60,7 +70,10 @@ describe('runScenario', () => {
       const i = counts.get(req.url!) ?? 0;
       counts.set(req.url!, i + 1);
       const a = answer(i);
-      const send = () => res.writeHead(a.status, { 'content-type': 'application/json', ...(a.cache ? { 'x-cache': a.cache } : {}) }).end(a.body);
+      const send = () =>
+        res
+          .writeHead(a.status, { 'content-type': 'application/json', ...(a.cache ? { 'x-cache': a.cache } : {}) })
+          .end(a.body);
       if (a.delayMs) setTimeout(send, a.delayMs);
       else send();
     });
@@ -72,7 +85,14 @@ describe('runScenario', () => {
 
   const options = { durationS: 1, warmupS: 0, connections: 2, pacedRate: 50, pacedConnections: 2 };
   const run = (name: 'prices-current' | 'protocols-paced', path = '/x') =>
-    runScenario({ name, server: { url, pid: process.pid, stop: async () => {} }, workload: { paths: [path] }, check: jsonCheck(() => undefined), options, log: () => {} });
+    runScenario({
+      name,
+      server: { url, pid: process.pid, stop: async () => {} },
+      workload: { paths: [path] },
+      check: jsonCheck(() => undefined),
+      options,
+      log: () => {},
+    });
 
   it('does not load a server whose first answer is wrong, and says why', async () => {
     answer = () => ({ status: 404, body: '{"code":"NOT_FOUND"}' });
@@ -90,7 +110,8 @@ describe('runScenario', () => {
   });
 
   it('fails a scenario in which more than 1 % of the requests failed, with the statuses', async () => {
-    answer = (i) => (i % 2 ? { status: 429, body: '{"code":"RATE_LIMITED"}' } : { status: 200, cache: 'miss', body: '{}' });
+    answer = (i) =>
+      i % 2 ? { status: 429, body: '{"code":"RATE_LIMITED"}' } : { status: 200, cache: 'miss', body: '{}' };
     const result = await run('prices-current', '/flaky');
     expect(result.status).toBe('failed');
     expect(result.reason).toMatch(/^\d[\d,]* of [\d,]+ requests failed \(\d[\d,]* x 429\)$/);
@@ -109,7 +130,9 @@ describe('runScenario', () => {
     const result = await run('protocols-paced');
     expect(result.status).toBe('ok');
     expect(result.load!.perSecond).toBeLessThan(15);
-    expect(result.warnings).toEqual([expect.stringMatching(/^kept \d+ of the 50 requests\/s asked: the server could not keep the pace/)]);
+    expect(result.warnings).toEqual([
+      expect.stringMatching(/^kept \d+ of the 50 requests\/s asked: the server could not keep the pace/),
+    ]);
   });
 });
 

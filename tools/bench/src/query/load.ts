@@ -56,7 +56,10 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
 
   const before = snapshot(spec.serverPid);
   let rssMax = 0;
-  const sampler = spec.serverPid === undefined ? undefined : setInterval(() => (rssMax = Math.max(rssMax, safeRss(spec.serverPid!))), 250);
+  const sampler =
+    spec.serverPid === undefined
+      ? undefined
+      : setInterval(() => (rssMax = Math.max(rssMax, safeRss(spec.serverPid!))), 250);
 
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     autocannon(

@@ -29,7 +29,11 @@ const rate = Number(values.rate);
 const durationS = Number(values.duration);
 if (!(rate > 0 && durationS > 0)) throw new TypeError('--rate and --duration must be positive numbers');
 
-const catalog = buildCatalog({ protocols: Number(values.protocols), tokens: Number(values.tokens), seed: Number(values.seed) });
+const catalog = buildCatalog({
+  protocols: Number(values.protocols),
+  tokens: Number(values.tokens),
+  seed: Number(values.seed),
+});
 const queries = protocolQueries(catalog, 200, 2);
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 const base = new URL(values.url);
@@ -43,7 +47,13 @@ function once(n: number): Promise<void> {
   const started = performance.now();
   return new Promise((resolve) => {
     const req = request(
-      { agent, host: base.hostname, port: base.port, path: uniqueQueryPath(queries, offset + n), headers: values['api-key'] ? { 'x-api-key': values['api-key'] } : {} },
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        path: uniqueQueryPath(queries, offset + n),
+        headers: values['api-key'] ? { 'x-api-key': values['api-key'] } : {},
+      },
       (res) => {
         res.resume();
         res.on('end', () => {
@@ -78,7 +88,18 @@ async function main(): Promise<void> {
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]?.toFixed(2);
   console.log(
-    JSON.stringify({ rate, durationS, sent: total, ok: latencies.length, failures, cacheHits, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: latencies.at(-1)?.toFixed(2) }),
+    JSON.stringify({
+      rate,
+      durationS,
+      sent: total,
+      ok: latencies.length,
+      failures,
+      cacheHits,
+      p50: at(0.5),
+      p90: at(0.9),
+      p99: at(0.99),
+      max: latencies.at(-1)?.toFixed(2),
+    }),
   );
 }
 

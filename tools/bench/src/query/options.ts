@@ -28,44 +28,76 @@ export interface QueryBenchOptions {
   outDir: string;
 }
 
-export const QUERY_DEFAULTS: Readonly<Omit<QueryBenchOptions, 'scenarios' | 'databaseUrl' | 'redisUrl'>> = Object.freeze({
-  durationS: 20,
-  warmupS: 5,
-  connections: 50,
-  pacedRate: 200,
-  pacedConnections: 10,
-  coins: 50,
-  seedOnly: false,
-  reseed: false,
-  schema: 'qbench',
-  protocols: 5000,
-  tokens: 200,
-  days: 365,
-  priceDays: 7,
-  outDir: 'tools/bench/results',
-});
+export const QUERY_DEFAULTS: Readonly<Omit<QueryBenchOptions, 'scenarios' | 'databaseUrl' | 'redisUrl'>> =
+  Object.freeze({
+    durationS: 20,
+    warmupS: 5,
+    connections: 50,
+    pacedRate: 200,
+    pacedConnections: 10,
+    coins: 50,
+    seedOnly: false,
+    reseed: false,
+    schema: 'qbench',
+    protocols: 5000,
+    tokens: 200,
+    days: 365,
+    priceDays: 7,
+    outDir: 'tools/bench/results',
+  });
 
 /** The command line as parseArgs gives it: every value a string, flags booleans. */
-export type RawQueryOptions = Partial<Record<'duration' | 'warmup' | 'connections' | 'paced-rate' | 'paced-connections' | 'coins' | 'scenarios' | 'schema' | 'protocols' | 'tokens' | 'days' | 'price-days' | 'database-url' | 'redis-url' | 'out', string>> & {
+export type RawQueryOptions = Partial<
+  Record<
+    | 'duration'
+    | 'warmup'
+    | 'connections'
+    | 'paced-rate'
+    | 'paced-connections'
+    | 'coins'
+    | 'scenarios'
+    | 'schema'
+    | 'protocols'
+    | 'tokens'
+    | 'days'
+    | 'price-days'
+    | 'database-url'
+    | 'redis-url'
+    | 'out',
+    string
+  >
+> & {
   'seed-only'?: boolean;
   reseed?: boolean;
 };
 
 /** Validate the command line over the defaults; throws an Error naming the flag and what it takes. */
 export function resolveQueryOptions(raw: RawQueryOptions, env: NodeJS.ProcessEnv = process.env): QueryBenchOptions {
-  const scenarios = raw.scenarios === undefined ? [...SCENARIO_NAMES] : raw.scenarios.split(',').map((s) => s.trim()).filter(Boolean);
+  const scenarios =
+    raw.scenarios === undefined
+      ? [...SCENARIO_NAMES]
+      : raw.scenarios
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
   const unknown = scenarios.filter((s) => !isScenarioName(s));
   if (unknown.length > 0 || scenarios.length === 0) {
-    throw new Error(`--scenarios: unknown ${unknown.length ? unknown.join(', ') : '(empty list)'}; expected a comma-separated list of ${SCENARIO_NAMES.join(', ')}`);
+    throw new Error(
+      `--scenarios: unknown ${unknown.length ? unknown.join(', ') : '(empty list)'}; expected a comma-separated list of ${SCENARIO_NAMES.join(', ')}`,
+    );
   }
   const schema = raw.schema ?? QUERY_DEFAULTS.schema;
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema) || schema === 'public') {
-    throw new Error(`--schema: expected a-z, 0-9 and _ (1-63 characters, not public; the seeder may drop it), got ${JSON.stringify(schema)}`);
+    throw new Error(
+      `--schema: expected a-z, 0-9 and _ (1-63 characters, not public; the seeder may drop it), got ${JSON.stringify(schema)}`,
+    );
   }
   const databaseUrl = raw['database-url'] ?? env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error(`--database-url: expected postgres://..., got ${JSON.stringify(databaseUrl)}`);
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new Error(`--database-url: expected postgres://..., got ${JSON.stringify(databaseUrl)}`);
   const redisUrl = raw['redis-url'] ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  if (!/^rediss?:\/\//.test(redisUrl)) throw new Error(`--redis-url: expected redis://..., got ${JSON.stringify(redisUrl)}`);
+  if (!/^rediss?:\/\//.test(redisUrl))
+    throw new Error(`--redis-url: expected redis://..., got ${JSON.stringify(redisUrl)}`);
   const options: QueryBenchOptions = {
     durationS: number(raw.duration, 'duration', QUERY_DEFAULTS.durationS, 1),
     warmupS: number(raw.warmup, 'warmup', QUERY_DEFAULTS.warmupS, 0),
@@ -85,19 +117,22 @@ export function resolveQueryOptions(raw: RawQueryOptions, env: NodeJS.ProcessEnv
     redisUrl,
     outDir: raw.out ?? QUERY_DEFAULTS.outDir,
   };
-  if (options.coins > options.tokens) throw new Error(`--coins: ${options.coins} coins asked, but only --tokens ${options.tokens} are seeded`);
+  if (options.coins > options.tokens)
+    throw new Error(`--coins: ${options.coins} coins asked, but only --tokens ${options.tokens} are seeded`);
   return Object.freeze(options);
 }
 
 function number(value: string | undefined, flag: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min) throw new Error(`--${flag}: expected a number >= ${min}, got ${JSON.stringify(value)}`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min)
+    throw new Error(`--${flag}: expected a number >= ${min}, got ${JSON.stringify(value)}`);
   return n;
 }
 
 function whole(value: string | undefined, flag: string, fallback: number, min: number): number {
   const n = number(value, flag, fallback, min);
-  if (!Number.isInteger(n)) throw new Error(`--${flag}: expected a whole number >= ${min}, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n))
+    throw new Error(`--${flag}: expected a whole number >= ${min}, got ${JSON.stringify(value)}`);
   return n;
 }

@@ -21,12 +21,24 @@ const ROWS: Row[] = [
   { label: 'latency p90 (ms)', value: (r) => r.load?.latencyMs.p90, digits: 2, compare: true },
   { label: 'latency p99 (ms)', value: (r) => r.load?.latencyMs.p99, digits: 2, compare: true },
   { label: 'latency max (ms)', value: (r) => r.load?.latencyMs.max, digits: 1 },
-  { label: 'errors / timeouts / non-2xx', text: (r) => r.load && `${r.load.errors} / ${r.load.timeouts} / ${r.load.non2xx}` },
-  { label: 'x-cache hit / miss', text: (r) => r.load && r.target === 'query-api' ? `${count(r.load.cache.hit)} / ${count(r.load.cache.miss)}${r.load.cache.none ? ` (${count(r.load.cache.none)} without)` : ''}` : undefined },
+  {
+    label: 'errors / timeouts / non-2xx',
+    text: (r) => r.load && `${r.load.errors} / ${r.load.timeouts} / ${r.load.non2xx}`,
+  },
+  {
+    label: 'x-cache hit / miss',
+    text: (r) =>
+      r.load && r.target === 'query-api'
+        ? `${count(r.load.cache.hit)} / ${count(r.load.cache.miss)}${r.load.cache.none ? ` (${count(r.load.cache.none)} without)` : ''}`
+        : undefined,
+  },
   { label: 'body (bytes)', value: (r) => r.bodyBytes, digits: 0 },
   { label: 'server CPU (% of a core)', value: (r) => r.load?.server?.cpuPercent, digits: 0 },
   { label: 'server CPU/request (us)', value: (r) => r.load?.server?.cpuMicrosPerRequest, digits: 1, compare: true },
-  { label: 'server RSS end / max (MiB)', text: (r) => r.load?.server && `${fmt(r.load.server.rssEndMiB, 0)} / ${fmt(r.load.server.rssMaxMiB, 0)}` },
+  {
+    label: 'server RSS end / max (MiB)',
+    text: (r) => r.load?.server && `${fmt(r.load.server.rssEndMiB, 0)} / ${fmt(r.load.server.rssMaxMiB, 0)}`,
+  },
   { label: 'autocannon CPU (% of a core)', value: (r) => r.load?.harnessCpuPercent, digits: 0 },
   { label: 'PostgreSQL + Redis CPU (% of a core)', value: (r) => r.load?.storesCpuPercent, digits: 0 },
   { label: 'other processes CPU (% of a core)', value: (r) => r.load?.otherCpuPercent, digits: 0 },
@@ -46,9 +58,15 @@ export function renderQueryMarkdown(report: QueryBenchReport): string {
       `closed loop with ${options.connections} connections, paced: ${options.pacedRate} requests/s over ${options.pacedConnections} connections. ` +
       'autocannon runs in the harness process, on the same cores as the server, PostgreSQL and Redis.',
     `Data: schema \`${seed.schema}\`, ${seed.params.protocols.toLocaleString('en')} protocols x ${seed.params.days} days of hourly TVL` +
-      (tvl ? ` (${Math.round(tvl.rows).toLocaleString('en')} tvl_points rows, ${gib(tvl.total)} GiB with indexes)` : '') +
+      (tvl
+        ? ` (${Math.round(tvl.rows).toLocaleString('en')} tvl_points rows, ${gib(tvl.total)} GiB with indexes)`
+        : '') +
       `, ${seed.params.tokens} tokens x ${seed.params.priceDays} days of minute prices; /prices/current asks for ${options.coins} coins.`,
-    ...(report.baselineBody ? [`Baselines answer a ${report.baselineBody.bytes.toLocaleString('en')}-byte body (${report.baselineBody.source === 'query-api' ? "the query API's own prices-current answer" : 'built from the database: the query API did not answer'}).`] : []),
+    ...(report.baselineBody
+      ? [
+          `Baselines answer a ${report.baselineBody.bytes.toLocaleString('en')}-byte body (${report.baselineBody.source === 'query-api' ? "the query API's own prices-current answer" : 'built from the database: the query API did not answer'}).`,
+        ]
+      : []),
     '',
     `| metric | ${results.map((r) => r.name).join(' | ')} |`,
     `| --- |${results.map(() => ' ---: |').join('')}`,
@@ -57,11 +75,17 @@ export function renderQueryMarkdown(report: QueryBenchReport): string {
     '',
     '| target | requirement | measured | met? |',
     '| --- | --- | --- | --- |',
-    ...report.targets.map((t) => `| ${t.target} | ${t.requirement} | ${t.measured} | ${t.met === null ? 'not run' : t.met ? 'yes' : '**no**'} |`),
+    ...report.targets.map(
+      (t) =>
+        `| ${t.target} | ${t.requirement} | ${t.measured} | ${t.met === null ? 'not run' : t.met ? 'yes' : '**no**'} |`,
+    ),
   ];
   const notes = results.flatMap((r) => r.warnings.map((w) => `- ${r.name}: ${w}`));
   const disturbed = results.filter((r) => (r.load?.otherCpuPercent ?? 0) > OTHER_CPU_WARNING);
-  if (disturbed.length > 0) notes.push(`- disturbed: other processes used more than ${OTHER_CPU_WARNING} % of a core during ${disturbed.map((r) => r.name).join(', ')}`);
+  if (disturbed.length > 0)
+    notes.push(
+      `- disturbed: other processes used more than ${OTHER_CPU_WARNING} % of a core during ${disturbed.map((r) => r.name).join(', ')}`,
+    );
   if (notes.length > 0) lines.push('', ...notes);
   return lines.join('\n');
 }
@@ -74,7 +98,9 @@ export function checkTargets(results: ScenarioResult[]): TargetCheck[] {
     {
       target: '(a) GET /prices/current, 50 coins, from cache',
       requirement: '>= 5,000 requests/s and p99 < 20 ms',
-      measured: prices?.load ? `${fmt(prices.load.perSecond, 0)} requests/s, p99 ${fmt(prices.load.latencyMs.p99, 2)} ms` : 'not run',
+      measured: prices?.load
+        ? `${fmt(prices.load.perSecond, 0)} requests/s, p99 ${fmt(prices.load.latencyMs.p99, 2)} ms`
+        : 'not run',
       met: prices?.load ? prices.load.perSecond >= 5000 && prices.load.latencyMs.p99 < 20 : null,
     },
   ];
@@ -84,7 +110,9 @@ export function checkTargets(results: ScenarioResult[]): TargetCheck[] {
     checks.push({
       target: `(b) GET /v2/query/protocols, ${name === 'protocols-paced' ? `paced at ${r?.overallRate ?? '?'} requests/s` : `closed loop, ${r?.connections ?? '?'} connections`}, cache misses`,
       requirement: 'p99 < 50 ms',
-      measured: r?.load ? `p99 ${fmt(r.load.latencyMs.p99, 2)} ms at ${fmt(r.load.perSecond, 0)} requests/s` : 'not run',
+      measured: r?.load
+        ? `p99 ${fmt(r.load.latencyMs.p99, 2)} ms at ${fmt(r.load.perSecond, 0)} requests/s`
+        : 'not run',
       met: r?.load ? r.load.latencyMs.p99 < 50 : null,
     });
   }

@@ -8,7 +8,10 @@ import type { RunningServer } from './servers';
 export type Workload = { paths: string[] } | { nextPath: () => string };
 
 /** Checks one answer before the load: a server answering 404s fast must not pass for a fast server. */
-export type AnswerCheck = (status: number, body: string) => { ok: true; warning?: string } | { ok: false; reason: string };
+export type AnswerCheck = (
+  status: number,
+  body: string,
+) => { ok: true; warning?: string } | { ok: false; reason: string };
 
 export interface ScenarioRun {
   name: ScenarioName;
@@ -39,7 +42,10 @@ export async function runScenario(run: ScenarioRun): Promise<ScenarioResult> {
   const firstPath = 'paths' in run.workload ? run.workload.paths[0]! : run.workload.nextPath();
   let answer: { status: number; body: string };
   try {
-    const res = await fetch(`${run.server.url}${firstPath}`, { headers: run.headers, signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(`${run.server.url}${firstPath}`, {
+      headers: run.headers,
+      signal: AbortSignal.timeout(30_000),
+    });
     answer = { status: res.status, body: await res.text() };
   } catch (err) {
     return { ...result, status: 'not run', reason: `GET ${shorten(firstPath)} failed: ${(err as Error).message}` };
@@ -62,19 +68,24 @@ export async function runScenario(run: ScenarioRun): Promise<ScenarioResult> {
     // One request per path first: every connection starts at the first path, so a short
     // warm-up might never reach the last ones, and their first (cache-miss) answers, 50 at
     // once, would land in the measured window.
-    for (const path of run.workload.paths) await (await fetch(`${run.server.url}${path}`, { headers: run.headers })).arrayBuffer();
+    for (const path of run.workload.paths)
+      await (await fetch(`${run.server.url}${path}`, { headers: run.headers })).arrayBuffer();
   }
   if (run.options.warmupS > 0) {
     run.log(`  ${run.name}: warming up ${run.options.warmupS} s`);
     await runLoad({ ...load, durationS: run.options.warmupS });
   }
-  run.log(`  ${run.name}: measuring ${run.options.durationS} s with ${connections} connections${spec.paced ? ` at ${run.options.pacedRate} requests/s` : ''}`);
+  run.log(
+    `  ${run.name}: measuring ${run.options.durationS} s with ${connections} connections${spec.paced ? ` at ${run.options.pacedRate} requests/s` : ''}`,
+  );
   result.load = await runLoad(load);
 
   const { errors, non2xx, responses, statusCodes, cache } = result.load;
   const failed = errors + non2xx;
   if (failed > 0) {
-    const codes = Object.entries(statusCodes).filter(([code]) => !code.startsWith('2')).map(([code, n]) => `${n} x ${code}`);
+    const codes = Object.entries(statusCodes)
+      .filter(([code]) => !code.startsWith('2'))
+      .map(([code, n]) => `${n} x ${code}`);
     const detail = `${failed.toLocaleString('en')} of ${(responses + errors).toLocaleString('en')} requests failed (${[...codes, errors ? `${errors} connection errors/timeouts` : ''].filter(Boolean).join(', ')})`;
     if (failed > MAX_FAILED_SHARE * (responses + errors)) Object.assign(result, { status: 'failed', reason: detail });
     else result.warnings.push(detail);
@@ -86,8 +97,12 @@ export async function runScenario(run: ScenarioRun): Promise<ScenarioResult> {
   }
   if (spec.expectCache) {
     const expected = cache[spec.expectCache] ?? 0;
-    if (cache.none === responses) result.warnings.push('no x-cache header on the answers: the response cache is not in the app (yet)');
-    else if (expected < 0.99 * responses) result.warnings.push(`only ${((expected / responses) * 100).toFixed(1)} % of the answers were cache ${spec.expectCache === 'hit' ? 'hits' : 'misses'}`);
+    if (cache.none === responses)
+      result.warnings.push('no x-cache header on the answers: the response cache is not in the app (yet)');
+    else if (expected < 0.99 * responses)
+      result.warnings.push(
+        `only ${((expected / responses) * 100).toFixed(1)} % of the answers were cache ${spec.expectCache === 'hit' ? 'hits' : 'misses'}`,
+      );
   }
   return result;
 }

@@ -26,12 +26,22 @@ describe('protocol queries', () => {
     expect(chains.has('kava')).toBe(false);
     expect(queries.some((q) => q.chain === undefined)).toBe(true);
     expect(queries.some((q) => q.category === 'Dexs')).toBe(true);
-    expect(queries.filter((q) => q.sort === 'tvl').length).toBeGreaterThan(queries.filter((q) => q.sort === 'change_1h').length);
+    expect(queries.filter((q) => q.sort === 'tvl').length).toBeGreaterThan(
+      queries.filter((q) => q.sort === 'change_1h').length,
+    );
   });
 
   it('become URLs with every parameter encoded and limit=100', () => {
-    const path = queryPath({ chain: 'ethereum', category: 'Liquid Staking', minTvl: 1_000_000, sort: 'change_1d', order: 'desc' });
-    expect(path).toBe('/v2/query/protocols?chain=ethereum&category=Liquid+Staking&minTvl=1000000&sort=change_1d&order=desc&limit=100');
+    const path = queryPath({
+      chain: 'ethereum',
+      category: 'Liquid Staking',
+      minTvl: 1_000_000,
+      sort: 'change_1d',
+      order: 'desc',
+    });
+    expect(path).toBe(
+      '/v2/query/protocols?chain=ethereum&category=Liquid+Staking&minTvl=1000000&sort=change_1d&order=desc&limit=100',
+    );
     const url = new URL(`http://x${path}`);
     expect(url.searchParams.get('category')).toBe('Liquid Staking');
     expect(queryPath({ sort: 'tvl', order: 'asc' })).toBe('/v2/query/protocols?sort=tvl&order=asc&limit=100');

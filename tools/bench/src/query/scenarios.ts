@@ -3,7 +3,14 @@ import { mulberry32, type Catalog } from './catalog';
 // What each scenario asks, as data: the paths are built here (pure, tested) and the load
 // generator only replays them.
 
-export const SCENARIO_NAMES = ['prices-current', 'protocols-cached', 'protocols-uncached', 'protocols-paced', 'bare-http', 'fastify'] as const;
+export const SCENARIO_NAMES = [
+  'prices-current',
+  'protocols-cached',
+  'protocols-uncached',
+  'protocols-paced',
+  'bare-http',
+  'fastify',
+] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** Which server a scenario loads. */
@@ -20,12 +27,41 @@ export interface ScenarioSpec {
 }
 
 export const SCENARIOS: Readonly<Record<ScenarioName, ScenarioSpec>> = Object.freeze({
-  'prices-current': { name: 'prices-current', target: 'query-api', expectCache: 'hit', description: 'GET /prices/current/<coins> (one URL: response cache hits)' },
-  'protocols-cached': { name: 'protocols-cached', target: 'query-api', expectCache: 'hit', description: 'GET /v2/query/protocols, 12 parameter combinations in turn (cache hits)' },
-  'protocols-uncached': { name: 'protocols-uncached', target: 'query-api', expectCache: 'miss', description: 'GET /v2/query/protocols, a new combination every request (cache misses: SQL each time)' },
-  'protocols-paced': { name: 'protocols-paced', target: 'query-api', expectCache: 'miss', paced: true, description: 'as protocols-uncached, at a fixed request rate' },
-  'bare-http': { name: 'bare-http', target: 'bare-http', description: 'node:http answering a pre-serialized body the size of prices-current (the ceiling)' },
-  fastify: { name: 'fastify', target: 'fastify', description: 'Fastify 5 answering the same pre-serialized body from one route' },
+  'prices-current': {
+    name: 'prices-current',
+    target: 'query-api',
+    expectCache: 'hit',
+    description: 'GET /prices/current/<coins> (one URL: response cache hits)',
+  },
+  'protocols-cached': {
+    name: 'protocols-cached',
+    target: 'query-api',
+    expectCache: 'hit',
+    description: 'GET /v2/query/protocols, 12 parameter combinations in turn (cache hits)',
+  },
+  'protocols-uncached': {
+    name: 'protocols-uncached',
+    target: 'query-api',
+    expectCache: 'miss',
+    description: 'GET /v2/query/protocols, a new combination every request (cache misses: SQL each time)',
+  },
+  'protocols-paced': {
+    name: 'protocols-paced',
+    target: 'query-api',
+    expectCache: 'miss',
+    paced: true,
+    description: 'as protocols-uncached, at a fixed request rate',
+  },
+  'bare-http': {
+    name: 'bare-http',
+    target: 'bare-http',
+    description: 'node:http answering a pre-serialized body the size of prices-current (the ceiling)',
+  },
+  fastify: {
+    name: 'fastify',
+    target: 'fastify',
+    description: 'Fastify 5 answering the same pre-serialized body from one route',
+  },
 });
 
 /** True when `name` is a scenario. */
@@ -35,8 +71,12 @@ export function isScenarioName(name: string): name is ScenarioName {
 
 /** `/prices/current/<ids>` for the first `coins` tokens of the catalog, ids comma-separated as DefiLlama takes them. */
 export function pricesPath(catalog: Catalog, coins: number): string {
-  if (coins > catalog.tokens.length) throw new RangeError(`--coins ${coins}: the catalog has only ${catalog.tokens.length} tokens`);
-  return `/prices/current/${catalog.tokens.slice(0, coins).map((t) => t.id).join(',')}`;
+  if (coins > catalog.tokens.length)
+    throw new RangeError(`--coins ${coins}: the catalog has only ${catalog.tokens.length} tokens`);
+  return `/prices/current/${catalog.tokens
+    .slice(0, coins)
+    .map((t) => t.id)
+    .join(',')}`;
 }
 
 /** One /v2/query/protocols question: what a dashboard or a screener asks. */
@@ -48,7 +88,13 @@ export interface ProtocolQuery {
   order: 'asc' | 'desc';
 }
 
-const SORTS: ReadonlyArray<readonly [ProtocolQuery['sort'], number]> = [['tvl', 50], ['change_1d', 25], ['change_7d', 10], ['name', 10], ['change_1h', 5]];
+const SORTS: ReadonlyArray<readonly [ProtocolQuery['sort'], number]> = [
+  ['tvl', 50],
+  ['change_1d', 25],
+  ['change_7d', 10],
+  ['name', 10],
+  ['change_1h', 5],
+];
 const MIN_TVL_LEVELS = [0, 0, 100_000, 1_000_000, 10_000_000];
 
 /**
@@ -58,10 +104,17 @@ const MIN_TVL_LEVELS = [0, 0, 100_000, 1_000_000, 10_000_000];
  */
 export function protocolQueries(catalog: Catalog, count: number, seed = 1): ProtocolQuery[] {
   const random = mulberry32(seed);
-  const chains = topValues(catalog.protocols.flatMap((p) => p.chains), 8);
-  const categories = topValues(catalog.protocols.map((p) => p.category), 8);
+  const chains = topValues(
+    catalog.protocols.flatMap((p) => p.chains),
+    8,
+  );
+  const categories = topValues(
+    catalog.protocols.map((p) => p.category),
+    8,
+  );
   const space = (chains.length + 1) * (categories.length + 1) * SORTS.length * 2;
-  if (count > space) throw new RangeError(`only ${space} distinct protocol queries exist for this catalog, ${count} asked`);
+  if (count > space)
+    throw new RangeError(`only ${space} distinct protocol queries exist for this catalog, ${count} asked`);
   const seen = new Set<string>();
   const out: ProtocolQuery[] = [];
   while (out.length < count) {
@@ -105,7 +158,10 @@ export function uniqueQueryPath(queries: readonly ProtocolQuery[], n: number): s
 function topValues(values: string[], n: number): string[] {
   const counts = new Map<string, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, n).map(([value]) => value);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, n)
+    .map(([value]) => value);
 }
 
 function weighted<T>(items: ReadonlyArray<readonly [T, number]>, random: () => number): T {

@@ -53,7 +53,9 @@ describe('ensureSeeded', () => {
     expect(latest.rows[0]!.tvl).toBeCloseTo(aave.tvl, -2);
     expect(latest.rows[0]!.highest).toBeGreaterThan(latest.rows[0]!.lowest);
 
-    const protocol = await db.query<{ chains: string[]; category: string }>(`SELECT chains, category FROM protocols WHERE id = 'aave-v3'`);
+    const protocol = await db.query<{ chains: string[]; category: string }>(
+      `SELECT chains, category FROM protocols WHERE id = 'aave-v3'`,
+    );
     expect(protocol.rows[0]).toEqual({ chains: aave.chains, category: 'Lending' });
   }, 60_000);
 
@@ -84,11 +86,17 @@ describe('ensureSeeded', () => {
   it('rebuilds the indexes it dropped for the load and leaves the triggers working', async () => {
     const names = (await tableIndexes(db, 'tvl_points')).map((i) => i.name).sort();
     expect(names).toEqual(expect.arrayContaining(['tvl_points_chain_ts_idx', 'tvl_points_pkey']));
-    await expect(db.query(`INSERT INTO tvl_points (protocol_id, chain, ts, tvl) SELECT protocol_id, chain, ts, tvl FROM tvl_points LIMIT 1`)).rejects.toMatchObject({ code: '23505' });
+    await expect(
+      db.query(
+        `INSERT INTO tvl_points (protocol_id, chain, ts, tvl) SELECT protocol_id, chain, ts, tvl FROM tvl_points LIMIT 1`,
+      ),
+    ).rejects.toMatchObject({ code: '23505' });
 
     const heard: string[] = [];
     const unlisten = await db.listen(`${schema}.price_points`, (payload) => heard.push(payload));
-    await db.query(`INSERT INTO price_points (token_id, ts, price) VALUES ('coingecko:bitcoin', now() + interval '1 day', 1)`);
+    await db.query(
+      `INSERT INTO price_points (token_id, ts, price) VALUES ('coingecko:bitcoin', now() + interval '1 day', 1)`,
+    );
     const deadline = Date.now() + 5000;
     while (heard.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     await unlisten();
@@ -100,7 +108,9 @@ describe('ensureSeeded', () => {
     expect(again.reused).toBe(true);
     expect(again.tables.find((t) => t.table === 'tvl_points')?.total).toBeGreaterThan(0);
 
-    await expect(ensureSeeded({ ...options, days: 3 })).rejects.toThrow(`was seeded with days=2, not days=3: pass --reseed`);
+    await expect(ensureSeeded({ ...options, days: 3 })).rejects.toThrow(
+      `was seeded with days=2, not days=3: pass --reseed`,
+    );
 
     const reseeded = await ensureSeeded({ ...options, protocols: 10, reseed: true });
     expect(reseeded.reused).toBe(false);
@@ -112,9 +122,13 @@ describe('ensureSeeded', () => {
     const seeded = { ...options, protocols: 10 }; // as the test before left it
     await db.query(`UPDATE schema_migrations SET checksum = repeat('0', 64) WHERE version = 1`);
     try {
-      await expect(ensureSeeded(seeded)).rejects.toThrow(`Schema ${schema} was migrated with an earlier version of 001_initial.sql. Either --reseed, or`);
+      await expect(ensureSeeded(seeded)).rejects.toThrow(
+        `Schema ${schema} was migrated with an earlier version of 001_initial.sql. Either --reseed, or`,
+      );
     } finally {
-      await db.query(`UPDATE schema_migrations SET checksum = $1 WHERE version = 1`, [(await readMigrationFiles(defaultMigrationsDir))[0]!.checksum]);
+      await db.query(`UPDATE schema_migrations SET checksum = $1 WHERE version = 1`, [
+        (await readMigrationFiles(defaultMigrationsDir))[0]!.checksum,
+      ]);
     }
     await expect(ensureSeeded(seeded)).resolves.toMatchObject({ reused: true });
   });
@@ -124,7 +138,9 @@ describe('ensureSeeded', () => {
     const other = await createDatabase({ url, schema: foreign });
     await other.query('CREATE TABLE precious (id int)');
     await other.close();
-    await expect(ensureSeeded({ ...options, schema: foreign })).rejects.toThrow(`Schema ${foreign} exists with tables but no bench_seed table`);
+    await expect(ensureSeeded({ ...options, schema: foreign })).rejects.toThrow(
+      `Schema ${foreign} exists with tables but no bench_seed table`,
+    );
     await expect(ensureSeeded({ ...options, schema: 'public' })).rejects.toThrow(TypeError);
 
     const check = await createDatabase({ url, schema: foreign });

@@ -1,8 +1,19 @@
-import { MigrationError, createDatabase, openDatabase, suppressChangeNotifications, type Database } from '@defi-realtime/db';
+import {
+  MigrationError,
+  createDatabase,
+  openDatabase,
+  suppressChangeNotifications,
+  type Database,
+} from '@defi-realtime/db';
 import { buildCatalog, type Catalog, type CatalogProtocol } from './catalog';
 import {
-  INSERT_PRICE_BATCH_SQL, INSERT_PROTOCOLS_SQL, INSERT_TOKENS_SQL,
-  MARKER_TABLE_SQL, REPLAY_LATEST_SQL, TABLE_SIZES_SQL, tvlBatchSql,
+  INSERT_PRICE_BATCH_SQL,
+  INSERT_PROTOCOLS_SQL,
+  INSERT_TOKENS_SQL,
+  MARKER_TABLE_SQL,
+  REPLAY_LATEST_SQL,
+  TABLE_SIZES_SQL,
+  tvlBatchSql,
 } from './seed-sql';
 import { dropIndexes, recreateIndexes } from './table-indexes';
 
@@ -60,15 +71,21 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  */
 export async function ensureSeeded(options: SeedOptions): Promise<SeedReport> {
   if (!SCHEMA_NAME.test(options.schema) || options.schema === 'public') {
-    throw new TypeError(`Invalid schema ${JSON.stringify(options.schema)}: expected a-z, 0-9 and _ (1-63), and not public (the seeder drops and recreates it)`);
+    throw new TypeError(
+      `Invalid schema ${JSON.stringify(options.schema)}: expected a-z, 0-9 and _ (1-63), and not public (the seeder drops and recreates it)`,
+    );
   }
   const state = await inspectSchema(options.url, options.schema);
   if (state.kind === 'foreign') {
-    throw new Error(`Schema ${options.schema} exists with tables but no bench_seed table: it was not made by the query bench. Choose another --schema or drop it yourself.`);
+    throw new Error(
+      `Schema ${options.schema} exists with tables but no bench_seed table: it was not made by the query bench. Choose another --schema or drop it yourself.`,
+    );
   }
   const params = pickParams(options);
   if (state.kind === 'seeded' && !options.reseed) {
-    const differences = Object.keys(params).filter((key) => state.marker.params[key as keyof SeedParams] !== params[key as keyof SeedParams]);
+    const differences = Object.keys(params).filter(
+      (key) => state.marker.params[key as keyof SeedParams] !== params[key as keyof SeedParams],
+    );
     if (differences.length > 0) {
       throw new Error(
         `Schema ${options.schema} was seeded with ${differences.map((k) => `${k}=${state.marker.params[k as keyof SeedParams]}`).join(', ')}, ` +
@@ -115,7 +132,9 @@ async function inspectSchema(url: string, schema: string): Promise<SchemaState> 
     const { exists, tables, marker } = rows[0]!;
     if (!exists || tables === 0) return { kind: 'absent' };
     if (!marker) return { kind: 'foreign' };
-    const found = await admin.query<Marker>(`SELECT params, seeded_at, migration_version, report FROM ${schema}.bench_seed`);
+    const found = await admin.query<Marker>(
+      `SELECT params, seeded_at, migration_version, report FROM ${schema}.bench_seed`,
+    );
     return found.rows[0] ? { kind: 'seeded', marker: found.rows[0] } : { kind: 'partial' };
   } finally {
     await admin.close();
@@ -143,12 +162,23 @@ async function reuse(options: SeedOptions, marker: Marker): Promise<SeedReport> 
     const version = await migrationVersion(db);
     if (version > marker.migration_version) {
       // A migration arrived after the seed (e.g. 002's current tables): feed its triggers the newest points.
-      options.log(`schema ${options.schema}: migrations ${marker.migration_version} -> ${version} since the seed; replaying the newest points through the triggers`);
+      options.log(
+        `schema ${options.schema}: migrations ${marker.migration_version} -> ${version} since the seed; replaying the newest points through the triggers`,
+      );
       await finish(db, options.log);
       await db.query('UPDATE bench_seed SET migration_version = $1', [version]);
     }
-    options.log(`schema ${options.schema} already seeded at ${marker.seeded_at.toISOString()}: reusing it (--reseed to seed again)`);
-    return { schema: options.schema, reused: true, params: marker.params, seededAt: marker.seeded_at.toISOString(), ...marker.report, tables: await tableSizes(db) };
+    options.log(
+      `schema ${options.schema} already seeded at ${marker.seeded_at.toISOString()}: reusing it (--reseed to seed again)`,
+    );
+    return {
+      schema: options.schema,
+      reused: true,
+      params: marker.params,
+      seededAt: marker.seeded_at.toISOString(),
+      ...marker.report,
+      tables: await tableSizes(db),
+    };
   } finally {
     await db.close();
   }
@@ -168,10 +198,14 @@ async function seed(options: SeedOptions, params: SeedParams): Promise<SeedRepor
   try {
     await db.exec(MARKER_TABLE_SQL);
     const catalog = buildCatalog({ protocols: params.protocols, tokens: params.tokens, seed: params.seed });
-    const now = await db.query<{ hour: Date; minute: Date }>(`SELECT date_trunc('hour', now()) AS hour, date_trunc('minute', now()) AS minute`);
+    const now = await db.query<{ hour: Date; minute: Date }>(
+      `SELECT date_trunc('hour', now()) AS hour, date_trunc('minute', now()) AS minute`,
+    );
     const { hour, minute } = now.rows[0]!;
     const listedAt = new Date(hour.getTime() - params.days * 86_400_000);
-    log(`seeding schema ${options.schema}: ${params.protocols.toLocaleString('en')} protocols x ${params.days} days of hourly TVL, ${params.tokens} tokens x ${params.priceDays} days of minute prices`);
+    log(
+      `seeding schema ${options.schema}: ${params.protocols.toLocaleString('en')} protocols x ${params.days} days of hourly TVL, ${params.tokens} tokens x ${params.priceDays} days of minute prices`,
+    );
     await timed('reference', async () => {
       rows.protocols = (await db.query(INSERT_PROTOCOLS_SQL, [JSON.stringify(catalog.protocols), listedAt])).rowCount;
       rows.tokens = (await db.query(INSERT_TOKENS_SQL, [JSON.stringify(catalog.tokens)])).rowCount;
@@ -183,20 +217,40 @@ async function seed(options: SeedOptions, params: SeedParams): Promise<SeedRepor
     rows.tvl_points = await timed('tvl', () => loadTvl(db, catalog, hour, params, options.batchProtocols ?? 50, log));
     await timed('tvl indexes', () => recreateIndexes(db, 'tvl_points', indexes, log));
     rows.price_points = await timed('prices', () => loadPrices(db, catalog, minute, params));
-    log(`  prices: ${rows.price_points.toLocaleString('en')} rows in ${phases.prices!.toFixed(1)} s through normal INSERTs (indexes and triggers on)`);
+    log(
+      `  prices: ${rows.price_points.toLocaleString('en')} rows in ${phases.prices!.toFixed(1)} s through normal INSERTs (indexes and triggers on)`,
+    );
     await timed('finish', () => finish(db, log));
     await timed('vacuum', () => vacuum(db));
     const report = { phases, rows };
-    await db.query('INSERT INTO bench_seed (params, migration_version, report) VALUES ($1, $2, $3)', [params, await migrationVersion(db), report]);
+    await db.query('INSERT INTO bench_seed (params, migration_version, report) VALUES ($1, $2, $3)', [
+      params,
+      await migrationVersion(db),
+      report,
+    ]);
     const seconds = Object.values(phases).reduce((a, b) => a + b, 0);
     log(`seeded in ${seconds.toFixed(0)} s`);
-    return { schema: options.schema, reused: false, params, seededAt: new Date().toISOString(), ...report, tables: await tableSizes(db) };
+    return {
+      schema: options.schema,
+      reused: false,
+      params,
+      seededAt: new Date().toISOString(),
+      ...report,
+      tables: await tableSizes(db),
+    };
   } finally {
     await db.close();
   }
 }
 
-async function loadTvl(db: Database, catalog: Catalog, end: Date, params: SeedParams, batchSize: number, log: (line: string) => void): Promise<number> {
+async function loadTvl(
+  db: Database,
+  catalog: Catalog,
+  end: Date,
+  params: SeedParams,
+  batchSize: number,
+  log: (line: string) => void,
+): Promise<number> {
   const hours = params.days * 24;
   const { rows: found } = await db.query<{ daily: boolean }>(`SELECT to_regclass('tvl_daily') IS NOT NULL AS daily`);
   const sql = tvlBatchSql({ daily: found[0]!.daily });
@@ -217,7 +271,9 @@ async function loadTvl(db: Database, catalog: Catalog, end: Date, params: SeedPa
       lastLog = performance.now();
       const seconds = (lastLog - started) / 1000;
       const eta = ((catalog.protocols.length - done) / done) * seconds;
-      log(`  tvl: ${done.toLocaleString('en')}/${catalog.protocols.length.toLocaleString('en')} protocols, ${(rows / 1e6).toFixed(1)}M rows, ${Math.round(rows / seconds).toLocaleString('en')} rows/s${done < catalog.protocols.length ? `, about ${Math.ceil(eta / 60)} min left` : ''}`);
+      log(
+        `  tvl: ${done.toLocaleString('en')}/${catalog.protocols.length.toLocaleString('en')} protocols, ${(rows / 1e6).toFixed(1)}M rows, ${Math.round(rows / seconds).toLocaleString('en')} rows/s${done < catalog.protocols.length ? `, about ${Math.ceil(eta / 60)} min left` : ''}`,
+      );
     }
   }
   return rows;
@@ -260,7 +316,9 @@ async function finish(db: Database, log: (line: string) => void): Promise<void> 
 
 /** Planner statistics and the visibility map (index-only scans) for every table of the schema. */
 async function vacuum(db: Database): Promise<void> {
-  const { rows } = await db.query<{ table: string }>(`SELECT tablename AS table FROM pg_tables WHERE schemaname = current_schema()`);
+  const { rows } = await db.query<{ table: string }>(
+    `SELECT tablename AS table FROM pg_tables WHERE schemaname = current_schema()`,
+  );
   for (const { table } of rows) await db.query(`VACUUM (ANALYZE) "${table}"`);
 }
 
@@ -274,18 +332,24 @@ async function migrationVersion(db: Database): Promise<number> {
 }
 
 function walkInput(p: CatalogProtocol) {
-  return { id: p.id, tvl: p.tvl, vol: p.hourlyVolatility, chains: p.chains.map((chain, i) => ({ chain, share: p.shares[i] })) };
+  return {
+    id: p.id,
+    tvl: p.tvl,
+    vol: p.hourlyVolatility,
+    chains: p.chains.map((chain, i) => ({ chain, share: p.shares[i] })),
+  };
 }
 
 /** setseed takes -1..1: one value per batch, so a batch generates the same walk every time. */
 function seedFor(seed: number, batch: number): number {
-  return (((seed * 7919 + batch) % 2000) / 1000) - 1;
+  return ((seed * 7919 + batch) % 2000) / 1000 - 1;
 }
 
 function pickParams(options: SeedParams): SeedParams {
   const { protocols, tokens, days, priceDays, seed } = options;
   for (const [name, value] of Object.entries({ protocols, tokens, days, priceDays })) {
-    if (!(Number.isInteger(value) && value >= 1)) throw new TypeError(`Invalid ${name} ${value}: expected a whole number >= 1`);
+    if (!(Number.isInteger(value) && value >= 1))
+      throw new TypeError(`Invalid ${name} ${value}: expected a whole number >= 1`);
   }
   return { protocols, tokens, days, priceDays, seed };
 }

@@ -83,18 +83,32 @@ async function deleteRedisPrefix(redisUrl: string, prefix: string): Promise<void
 
 /** An enterprise key for the bench, created in the seeded schema; `remove` deletes it again. */
 export async function createBenchKey(db: Database): Promise<{ key: string; remove(): Promise<void> }> {
-  const { key, record } = await new ApiKeyStore(db).create({ tier: 'enterprise', name: 'query-bench', owner: 'query-bench' });
+  const { key, record } = await new ApiKeyStore(db).create({
+    tier: 'enterprise',
+    name: 'query-bench',
+    owner: 'query-bench',
+  });
   return { key, remove: async () => void (await db.query('DELETE FROM api_keys WHERE id = $1', [record.id])) };
 }
 
 /** A baseline (bare node:http or Fastify) answering `bodyFile` to every GET, as a child process. */
-export async function startBaseline(mode: 'bare-http' | 'fastify', bodyFile: string, lifetimeMs: number): Promise<RunningServer> {
+export async function startBaseline(
+  mode: 'bare-http' | 'fastify',
+  bodyFile: string,
+  lifetimeMs: number,
+): Promise<RunningServer> {
   const port = await freePort(HOST);
   const server = await startServer(
     {
       command: process.execPath,
       args: ['--import', 'tsx', path.join(__dirname, 'baseline-server.ts')],
-      env: { PORT: String(port), HOST, BENCH_MODE: mode, BENCH_BODY_FILE: bodyFile, BENCH_LIFETIME_MS: String(lifetimeMs) },
+      env: {
+        PORT: String(port),
+        HOST,
+        BENCH_MODE: mode,
+        BENCH_BODY_FILE: bodyFile,
+        BENCH_LIFETIME_MS: String(lifetimeMs),
+      },
       cwd: REPO_ROOT,
       readyPath: '/readyz',
     },

@@ -28,7 +28,10 @@ export function storesCpuMicros(): { total: number; byPid: Map<number, number> }
 }
 
 /** CPU used between two snapshots by the processes alive at the second (new ones count whole). */
-export function storesCpuDelta(before: ReturnType<typeof storesCpuMicros>, after: ReturnType<typeof storesCpuMicros>): number {
+export function storesCpuDelta(
+  before: ReturnType<typeof storesCpuMicros>,
+  after: ReturnType<typeof storesCpuMicros>,
+): number {
   let delta = 0;
   for (const [pid, micros] of after.byPid) delta += micros - Math.min(micros, before.byPid.get(pid) ?? 0);
   return delta;

@@ -36,7 +36,11 @@ export async function dropIndexes(db: Database, table: string): Promise<IndexDef
     // Plain indexes first: none may depend on a constraint's index, but the reverse order
     // would fail if one did.
     for (const index of [...indexes].reverse()) {
-      await tx.query(index.constraint ? `ALTER TABLE ${table} DROP CONSTRAINT ${quote(index.name)}` : `DROP INDEX ${quote(index.name)}`);
+      await tx.query(
+        index.constraint
+          ? `ALTER TABLE ${table} DROP CONSTRAINT ${quote(index.name)}`
+          : `DROP INDEX ${quote(index.name)}`,
+      );
     }
   });
   return indexes;
@@ -47,13 +51,22 @@ export async function dropIndexes(db: Database, table: string): Promise<IndexDef
  * building after the load sorts once instead of maintaining the B-trees row by row.
  * Returns seconds per index.
  */
-export async function recreateIndexes(db: Database, table: string, indexes: IndexDefinition[], log: (line: string) => void): Promise<Record<string, number>> {
+export async function recreateIndexes(
+  db: Database,
+  table: string,
+  indexes: IndexDefinition[],
+  log: (line: string) => void,
+): Promise<Record<string, number>> {
   const seconds: Record<string, number> = {};
   for (const index of indexes) {
     const started = performance.now();
     await db.transaction(async (tx) => {
       await tx.query(`SET LOCAL maintenance_work_mem = '1GB'`);
-      await tx.query(index.constraint ? `ALTER TABLE ${table} ADD CONSTRAINT ${quote(index.name)} ${index.definition}` : index.definition);
+      await tx.query(
+        index.constraint
+          ? `ALTER TABLE ${table} ADD CONSTRAINT ${quote(index.name)} ${index.definition}`
+          : index.definition,
+      );
     });
     seconds[index.name] = (performance.now() - started) / 1000;
     log(`  index ${index.name} built in ${seconds[index.name]!.toFixed(1)} s`);

@@ -14,7 +14,10 @@ const CONNECTIONS_PER_KEY = 500;
 /** The run's API keys: `drt_` + 32 hex characters, derived from the run id. */
 function apiKeysOf(runId: string, connections: number): string[] {
   const count = Math.max(1, Math.ceil(connections / CONNECTIONS_PER_KEY));
-  return Array.from({ length: count }, (_, i) => `drt_${createHash('sha256').update(`${runId}:${i}`).digest('hex').slice(0, 32)}`);
+  return Array.from(
+    { length: count },
+    (_, i) => `drt_${createHash('sha256').update(`${runId}:${i}`).digest('hex').slice(0, 32)}`,
+  );
 }
 
 /** Our gateway (DESIGN section 3), published to through the RedisEngine like the event processor does. */
@@ -33,7 +36,9 @@ export const gateway: Target = {
       // The real PostgreSQL, as deployed (its public schema holds the seeded keys): an idle
       // embedded PGlite would add hundreds of MB of RSS that GC moves while clients connect.
       DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-      SEED_API_KEYS: apiKeysOf(ctx.runId, ctx.connections).map((key) => `${key}:enterprise`).join(','),
+      SEED_API_KEYS: apiKeysOf(ctx.runId, ctx.connections)
+        .map((key) => `${key}:enterprise`)
+        .join(','),
       LOG_LEVEL: 'warn',
       // One process by default, like the baselines; --gateway-workers measures the cluster mode.
       GATEWAY_WORKERS: String(ctx.serverProcesses),

@@ -67,7 +67,8 @@ export const socketIo: Target = {
       ws.send('40');
       const connected = await nextPacket(ws, next);
       const connectedAt = performance.timeOrigin + performance.now();
-      if (connected[0] !== FOUR || connected[1] !== ZERO) throw new Error(`Socket.IO connect refused: ${preview(connected)}`);
+      if (connected[0] !== FOUR || connected[1] !== ZERO)
+        throw new Error(`Socket.IO connect refused: ${preview(connected)}`);
       ws.send(`420${JSON.stringify(['subscribe', [ROOM]])}`);
       const ack = await nextPacket(ws, next);
       if (!ack.toString().startsWith('430')) throw new Error(`expected the subscribe ack, got ${preview(ack)}`);

@@ -30,6 +30,10 @@ describe('the browser client against a gateway', () => {
     subscription.on('update', (u) => got.push(u));
     await env.publish(priceEvent(1234.5));
     await eventually(() => got.length === 1, 'one update');
-    expect(got[0]).toMatchObject({ type: 'price_update', channel: 'token:coingecko:ethereum', data: { price: 1234.5 } });
+    expect(got[0]).toMatchObject({
+      type: 'price_update',
+      channel: 'token:coingecko:ethereum',
+      data: { price: 1234.5 },
+    });
   }, 20_000);
 });

@@ -75,7 +75,9 @@ describe('RealtimeClient against a gateway', () => {
     await env.publish(priceEvent(60_000, { tokenId: 'coingecko:bitcoin', symbol: 'BTC' }));
     // Published last and delivered in order: the others, had they passed the filter, came first.
     await eventually(() => got.length === 1, 'the one matching update');
-    expect(got.map((u) => (u.type === 'price_update' ? [u.data.tokenId, u.data.price] : []))).toEqual([['coingecko:bitcoin', 60_000]]);
+    expect(got.map((u) => (u.type === 'price_update' ? [u.data.tokenId, u.data.price] : []))).toEqual([
+      ['coingecko:bitcoin', 60_000],
+    ]);
     // Filtered streams skip offsets by design: no gap recovery may be started for them.
     expect(subscription.recovered).toBeUndefined();
   });
@@ -111,9 +113,19 @@ describe('RealtimeClient against a gateway', () => {
   });
 
   it('fails at once, with the HTTP status, when the endpoint refuses the handshake (wrong path)', async () => {
-    const client = new RealtimeClient({ url: `${env.gateway.httpUrl}/v1/realtime`, apiKey: env.key, minReconnectDelayMs: 10, maxReconnectDelayMs: 20 });
+    const client = new RealtimeClient({
+      url: `${env.gateway.httpUrl}/v1/realtime`,
+      apiKey: env.key,
+      minReconnectDelayMs: 10,
+      maxReconnectDelayMs: 20,
+    });
     clients.push(client);
-    await expect(client.connect()).rejects.toMatchObject({ code: 'NOT_FOUND', httpStatus: 404, temporary: false, message: 'the WebSocket endpoint is /v2/realtime' });
+    await expect(client.connect()).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      httpStatus: 404,
+      temporary: false,
+      message: 'the WebSocket endpoint is /v2/realtime',
+    });
     expect(client.state).toBe(ConnectionState.Failed);
   });
 });

@@ -36,7 +36,13 @@ describe('RealtimeClient on a silent link and a lossy stream', () => {
   }, START_TEST_TIMEOUT_MS);
 
   it('detects a link that stopped forwarding, reconnects, and recovers what was sent into the void', async () => {
-    const client = new RealtimeClient({ url: proxy.wsUrl, apiKey: env.key, heartbeatMarginMs: 300, minReconnectDelayMs: 50, maxReconnectDelayMs: 200 });
+    const client = new RealtimeClient({
+      url: proxy.wsUrl,
+      apiKey: env.key,
+      heartbeatMarginMs: 300,
+      minReconnectDelayMs: 50,
+      maxReconnectDelayMs: 200,
+    });
     clients.push(client);
     await client.connect();
     const subscription = client.subscribe('token:coingecko:ethereum');
@@ -80,7 +86,12 @@ describe('RealtimeClient on a silent link and a lossy stream', () => {
           handlers.message(text);
         },
       });
-    const client = new RealtimeClient({ url: env.gateway.wsUrl, apiKey: env.key, heartbeatMarginMs: 300, transport: browserLike });
+    const client = new RealtimeClient({
+      url: env.gateway.wsUrl,
+      apiKey: env.key,
+      heartbeatMarginMs: 300,
+      transport: browserLike,
+    });
     clients.push(client);
     await client.connect();
     const disconnected = jest.fn();

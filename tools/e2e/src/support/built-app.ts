@@ -53,7 +53,11 @@ export function startBuiltApp(app: string, env: Record<string, string> = {}, tim
   const base: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
   delete base.REDIS_URL;
   delete base.DATABASE_URL;
-  const child = spawn(process.execPath, [distMain(app)], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [distMain(app)], {
+    cwd: ROOT,
+    env: { ...base, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const orphan = () => child.kill('SIGKILL');
   process.once('exit', orphan);
   let stderr = '';

@@ -27,12 +27,16 @@ describe('alert emails', () => {
   });
 
   it('marks test-fires and keeps the subject on one line', () => {
-    const email = renderAlertEmail(alertPayload({ ...base, test: true, message: 'line one\r\nBcc: victim@example.com' }, 'alice'));
+    const email = renderAlertEmail(
+      alertPayload({ ...base, test: true, message: 'line one\r\nBcc: victim@example.com' }, 'alice'),
+    );
     expect(email.subject).toBe('[CRITICAL] [TEST] line one Bcc: victim@example.com');
     expect(email.text).toContain('This is a test notification');
   });
 
   it('escapes every HTML-special character', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+    );
   });
 });

@@ -20,7 +20,9 @@ export function renderAlertEmail(payload: AlertPayload): EmailContent {
     '',
     ...rows.map(([name, value]) => `${name}: ${value}`),
     '',
-    payload.test ? 'This is a test notification of your alert rule.' : 'You receive this because of an alert rule on your defi-realtime account.',
+    payload.test
+      ? 'This is a test notification of your alert rule.'
+      : 'You receive this because of an alert rule on your defi-realtime account.',
   ].join('\n');
   const html = [
     '<!doctype html><html><body style="font-family: sans-serif">',

@@ -76,7 +76,9 @@ function emailFailure(err: unknown): AttemptOutcome {
   const e = (err ?? {}) as { message?: string; code?: string; responseCode?: number; name?: string };
   const error = `${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`;
   const rejected =
-    (typeof e.responseCode === 'number' && e.responseCode >= 500 && (e.code === 'EENVELOPE' || e.code === 'EMESSAGE')) ||
+    (typeof e.responseCode === 'number' &&
+      e.responseCode >= 500 &&
+      (e.code === 'EENVELOPE' || e.code === 'EMESSAGE')) ||
     e.name === 'MessageRejected';
   return rejected ? { kind: 'permanent', error } : { kind: 'retry', error };
 }

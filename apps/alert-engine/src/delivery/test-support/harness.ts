@@ -60,7 +60,10 @@ export async function deliveriesOf(db: Database, ruleId: string) {
     attempts: number;
     last_status_code: number | null;
     last_error: string | null;
-  }>('SELECT id, channel, target, status, attempts, last_status_code, last_error FROM alert_deliveries WHERE rule_id = $1 ORDER BY seq', [ruleId]);
+  }>(
+    'SELECT id, channel, target, status, attempts, last_status_code, last_error FROM alert_deliveries WHERE rule_id = $1 ORDER BY seq',
+    [ruleId],
+  );
   return rows;
 }
 
@@ -85,7 +88,11 @@ export const FAST: DeliveryOptions = {
 };
 
 /** Start delivery on a real Redis queue (unique prefix) and the given or a memory engine. */
-export async function startHarness(db: Database, options: DeliveryOptions = {}, engine?: Engine): Promise<DeliveryHarness> {
+export async function startHarness(
+  db: Database,
+  options: DeliveryOptions = {},
+  engine?: Engine,
+): Promise<DeliveryHarness> {
   await requireRedis();
   const prefix = uniquePrefix('delivery');
   const redis: RedisClient = createRedis(redisUrlForTests());
@@ -93,14 +100,20 @@ export async function startHarness(db: Database, options: DeliveryOptions = {}, 
   const ownEngine = engine ?? (await createEngine({}));
   const registry = new Registry();
   const logger = createLogger('delivery-test', process.env['TEST_LOG_LEVEL'] ?? 'silent');
-  const delivery = await startDelivery({ db, engine: ownEngine, queue, logger, metrics: registry }, { ...FAST, ...options });
+  const delivery = await startDelivery(
+    { db, engine: ownEngine, queue, logger, metrics: registry },
+    { ...FAST, ...options },
+  );
   return {
     queue,
     engine: ownEngine,
     registry,
     delivery,
     async append(...notifications) {
-      await queue.add(STREAMS.outbox, notifications.map((n) => (typeof n === 'string' ? n : JSON.stringify(n))));
+      await queue.add(
+        STREAMS.outbox,
+        notifications.map((n) => (typeof n === 'string' ? n : JSON.stringify(n))),
+      );
     },
     async close() {
       await delivery.stop();
@@ -113,11 +126,17 @@ export async function startHarness(db: Database, options: DeliveryOptions = {}, 
 }
 
 /** The value of one labelled series in the registry (0 when absent); histogram parts by their full name (`x_count`). */
-export async function metricValue(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
+export async function metricValue(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
   type Sample = { value: number; labels: Record<string, string | number>; metricName?: string };
   const samples = (await registry.getMetricsAsJSON()).flatMap((metric) =>
     (metric.values as Sample[]).map((sample) => ({ ...sample, fullName: sample.metricName ?? metric.name })),
   );
-  const match = samples.find((s) => s.fullName === name && Object.entries(labels).every(([k, want]) => String(s.labels[k]) === want));
+  const match = samples.find(
+    (s) => s.fullName === name && Object.entries(labels).every(([k, want]) => String(s.labels[k]) === want),
+  );
   return match?.value ?? 0;
 }

@@ -23,7 +23,11 @@ export interface Receiver {
  * receiver would (written from the spec, not with the code under test) and answers with
  * the status `respond` returns for the n-th request (0-based).
  */
-export async function startReceiver(secret: string, respond: (n: number) => number = () => 200, path = '/hook'): Promise<Receiver> {
+export async function startReceiver(
+  secret: string,
+  respond: (n: number) => number = () => 200,
+  path = '/hook',
+): Promise<Receiver> {
   const requests: ReceivedWebhook[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -55,7 +59,12 @@ export async function startReceiver(secret: string, respond: (n: number) => numb
  * `${webhook-id}.${webhook-timestamp}.${body}`)); `webhook-signature` is a space-separated
  * list of `v1,<sig>`, one of which must equal it; the timestamp within the tolerance.
  */
-export function verifyStandardWebhook(secret: string, headers: IncomingHttpHeaders, body: string, toleranceSec = 300): boolean {
+export function verifyStandardWebhook(
+  secret: string,
+  headers: IncomingHttpHeaders,
+  body: string,
+  toleranceSec = 300,
+): boolean {
   const id = headers['webhook-id'];
   const timestamp = headers['webhook-timestamp'];
   const signatures = headers['webhook-signature'];

@@ -32,15 +32,23 @@ describe('classifyAddress', () => {
     expect(classifyAddress(address)).toBe(expected);
   });
 
-  it.each(['8.8.8.8', '172.15.0.1', '172.32.0.1', '100.63.255.255', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8', '203.0.113.9'])(
-    '%s is public',
-    (address) => {
-      expect(classifyAddress(address)).toBeNull();
-    },
-  );
+  it.each([
+    '8.8.8.8',
+    '172.15.0.1',
+    '172.32.0.1',
+    '100.63.255.255',
+    '100.128.0.1',
+    '2606:4700::1111',
+    '::ffff:8.8.8.8',
+    '203.0.113.9',
+  ])('%s is public', (address) => {
+    expect(classifyAddress(address)).toBeNull();
+  });
 
   it('names what is refused and how to allow it', () => {
-    expect(new PrivateAddressError('10.0.0.1', 'private').message).toBe('address 10.0.0.1 is private; set WEBHOOK_ALLOW_PRIVATE=true to allow');
+    expect(new PrivateAddressError('10.0.0.1', 'private').message).toBe(
+      'address 10.0.0.1 is private; set WEBHOOK_ALLOW_PRIVATE=true to allow',
+    );
   });
 });
 

@@ -60,7 +60,8 @@ export function guardedLookup(hostname: string, options: LookupOptions, callback
     if (err) return callback(err, []);
     for (const { address } of addresses) {
       const addressClass = classifyAddress(address);
-      if (addressClass !== null) return callback(new PrivateAddressError(address, addressClass) as NodeJS.ErrnoException, []);
+      if (addressClass !== null)
+        return callback(new PrivateAddressError(address, addressClass) as NodeJS.ErrnoException, []);
     }
     if (options.all) return callback(null, addresses);
     const first = addresses[0];

@@ -5,7 +5,8 @@ export const WEBHOOK_SECRET_PREFIX = 'whsec_';
 
 /** The key bytes of a `whsec_<base64>` secret; a TypeError when it is not one. */
 export function webhookSecretKey(secret: string): Buffer {
-  if (!secret.startsWith(WEBHOOK_SECRET_PREFIX)) throw new TypeError(`webhook secret must start with '${WEBHOOK_SECRET_PREFIX}'`);
+  if (!secret.startsWith(WEBHOOK_SECRET_PREFIX))
+    throw new TypeError(`webhook secret must start with '${WEBHOOK_SECRET_PREFIX}'`);
   const encoded = secret.slice(WEBHOOK_SECRET_PREFIX.length);
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) throw new TypeError('webhook secret must be whsec_ followed by base64');
   const key = Buffer.from(encoded, 'base64');

@@ -31,7 +31,12 @@ describe('WebhookSender', () => {
   it('gives up after the timeout and reports it as temporary', async () => {
     const base = await serve(() => undefined); // never answers
     const started = Date.now();
-    const outcome = await sender({ allowPrivate: true, timeoutMs: 300 }).send({ id: 'd1', url: `${base}/slow`, secret, body: '{}' });
+    const outcome = await sender({ allowPrivate: true, timeoutMs: 300 }).send({
+      id: 'd1',
+      url: `${base}/slow`,
+      secret,
+      body: '{}',
+    });
     expect(outcome).toEqual({ kind: 'retry', error: 'no answer within 300 ms' });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
@@ -44,7 +49,11 @@ describe('WebhookSender', () => {
     });
     const base = await serve((_req, res) => res.writeHead(302, { location: `${target}/internal` }).end());
     const outcome = await sender({ allowPrivate: true }).send({ id: 'd2', url: `${base}/hook`, secret, body: '{}' });
-    expect(outcome).toEqual({ kind: 'retry', statusCode: 302, error: 'endpoint answered HTTP 302 (redirects are not followed)' });
+    expect(outcome).toEqual({
+      kind: 'retry',
+      statusCode: 302,
+      error: 'endpoint answered HTTP 302 (redirects are not followed)',
+    });
     expect(followed).toBe(false);
   });
 
@@ -54,11 +63,17 @@ describe('WebhookSender', () => {
       kind: 'permanent',
       error: 'webhook URL must be http or https; got ftp:',
     });
-    expect(await s.send({ id: 'd4', url: 'https://example.com/x', secret: 'nope', body: '{}' })).toMatchObject({ kind: 'permanent', error: expect.stringContaining("'whsec_'") });
+    expect(await s.send({ id: 'd4', url: 'https://example.com/x', secret: 'nope', body: '{}' })).toMatchObject({
+      kind: 'permanent',
+      error: expect.stringContaining("'whsec_'"),
+    });
     expect(await s.send({ id: 'd5', url: 'http://169.254.169.254/latest/meta-data', secret, body: '{}' })).toEqual({
       kind: 'permanent',
       error: 'address 169.254.169.254 is link-local; set WEBHOOK_ALLOW_PRIVATE=true to allow',
     });
-    expect(await s.send({ id: 'd6', url: 'http://[::1]:1/x', secret, body: '{}' })).toMatchObject({ kind: 'permanent', error: expect.stringContaining('address ::1 is loopback') });
+    expect(await s.send({ id: 'd6', url: 'http://[::1]:1/x', secret, body: '{}' })).toMatchObject({
+      kind: 'permanent',
+      error: expect.stringContaining('address ::1 is loopback'),
+    });
   });
 });

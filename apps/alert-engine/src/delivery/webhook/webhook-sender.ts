@@ -70,7 +70,8 @@ export class WebhookSender {
       const statusCode = response.statusCode;
       await response.body.dump({ limit: MAX_RESPONSE_BYTES }).catch(() => undefined);
       if (statusCode >= 200 && statusCode < 300) return { kind: 'succeeded', statusCode };
-      if (statusCode === 410) return { kind: 'gone', statusCode, error: 'endpoint answered 410 Gone; the webhook is disabled' };
+      if (statusCode === 410)
+        return { kind: 'gone', statusCode, error: 'endpoint answered 410 Gone; the webhook is disabled' };
       const redirect = statusCode >= 300 && statusCode < 400 ? ' (redirects are not followed)' : '';
       return { kind: 'retry', statusCode, error: `endpoint answered HTTP ${statusCode}${redirect}` };
     } catch (err) {
@@ -101,7 +102,11 @@ export class WebhookSender {
     }
     // The socket skips the DNS lookup (and so the guard) for IP literals: judge them here.
     const addressClass = this.#allowPrivate ? null : classifyAddress(url.hostname);
-    if (addressClass !== null) return { kind: 'permanent', error: new PrivateAddressError(url.hostname.replace(/^\[|\]$/g, ''), addressClass).message };
+    if (addressClass !== null)
+      return {
+        kind: 'permanent',
+        error: new PrivateAddressError(url.hostname.replace(/^\[|\]$/g, ''), addressClass).message,
+      };
     return undefined;
   }
 
@@ -109,7 +114,13 @@ export class WebhookSender {
     const refused = findCause(err, (e): e is PrivateAddressError => e instanceof PrivateAddressError);
     if (refused) return { kind: 'permanent', error: refused.message };
     const name = (err as { name?: string } | null)?.name;
-    if (name === 'TimeoutError' || name === 'AbortError' || name === 'HeadersTimeoutError' || name === 'BodyTimeoutError' || name === 'ConnectTimeoutError') {
+    if (
+      name === 'TimeoutError' ||
+      name === 'AbortError' ||
+      name === 'HeadersTimeoutError' ||
+      name === 'BodyTimeoutError' ||
+      name === 'ConnectTimeoutError'
+    ) {
       return { kind: 'retry', error: `no answer within ${this.#timeoutMs} ms` };
     }
     return { kind: 'retry', error: describeError(err) };
@@ -117,7 +128,11 @@ export class WebhookSender {
 }
 
 function findCause<T>(err: unknown, test: (e: unknown) => e is T): T | undefined {
-  for (let e = err, depth = 0; e !== undefined && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e = err, depth = 0;
+    e !== undefined && e !== null && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     if (test(e)) return e;
   }
   return undefined;

@@ -27,7 +27,8 @@ export class ChartPlanError extends Error {
 export function chartTargets(request: ChartRequest, maxPoints: number): number[] {
   const { start, span, periodSec, nowSec } = request;
   const end = request.end ?? nowSec;
-  if (start !== undefined && request.end !== undefined && start > request.end) throw new ChartPlanError('end', `must not be before query.start (${start})`);
+  if (start !== undefined && request.end !== undefined && start > request.end)
+    throw new ChartPlanError('end', `must not be before query.start (${start})`);
   let count: number;
   if (start === undefined) count = span ?? 1;
   else {
@@ -35,9 +36,13 @@ export function chartTargets(request: ChartRequest, maxPoints: number): number[]
     count = Math.max(0, span === undefined ? available : Math.min(span, available));
   }
   if (count > maxPoints) {
-    throw new ChartPlanError(span === undefined ? 'start' : 'span', `at most ${maxPoints} points per request (coins x points): raise query.period or narrow the range`);
+    throw new ChartPlanError(
+      span === undefined ? 'start' : 'span',
+      `at most ${maxPoints} points per request (coins x points): raise query.period or narrow the range`,
+    );
   }
   const targets: number[] = [];
-  for (let i = 0; i < count; i++) targets.push(start === undefined ? end - (count - 1 - i) * periodSec : start + i * periodSec);
+  for (let i = 0; i < count; i++)
+    targets.push(start === undefined ? end - (count - 1 - i) * periodSec : start + i * periodSec);
   return targets;
 }

@@ -40,9 +40,26 @@ export function closestPointsQuery(ids: readonly string[], targetsSec: readonly 
 }
 
 /** Run closestPointsQuery. */
-export async function closestPoints(db: Queryable, ids: readonly string[], targetsSec: readonly number[], widthSec: number): Promise<ClosestPoint[]> {
+export async function closestPoints(
+  db: Queryable,
+  ids: readonly string[],
+  targetsSec: readonly number[],
+  widthSec: number,
+): Promise<ClosestPoint[]> {
   if (ids.length === 0 || targetsSec.length === 0) return [];
   const { text, values } = closestPointsQuery(ids, targetsSec, widthSec);
-  const { rows } = await db.query<{ token_id: string; target: number; ts: Date; price: number; confidence: number | null }>(text, values);
-  return rows.map((row) => ({ tokenId: row.token_id, target: row.target, ts: row.ts, price: row.price, confidence: row.confidence }));
+  const { rows } = await db.query<{
+    token_id: string;
+    target: number;
+    ts: Date;
+    price: number;
+    confidence: number | null;
+  }>(text, values);
+  return rows.map((row) => ({
+    tokenId: row.token_id,
+    target: row.target,
+    ts: row.ts,
+    price: row.price,
+    confidence: row.confidence,
+  }));
 }

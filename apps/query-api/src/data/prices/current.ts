@@ -23,8 +23,19 @@ export interface CurrentPricesOptions {
  * the ids as sent. Coins without a price, or whose latest is older than the search width,
  * are absent.
  */
-export async function currentPrices(db: Queryable, coins: readonly CoinRef[], options: CurrentPricesOptions): Promise<Record<string, CoinPrice>> {
-  const { rows } = await db.query<{ token_id: string; price: number; ts: Date; confidence: number | null; symbol: string | null; decimals: number | null }>(
+export async function currentPrices(
+  db: Queryable,
+  coins: readonly CoinRef[],
+  options: CurrentPricesOptions,
+): Promise<Record<string, CoinPrice>> {
+  const { rows } = await db.query<{
+    token_id: string;
+    price: number;
+    ts: Date;
+    confidence: number | null;
+    symbol: string | null;
+    decimals: number | null;
+  }>(
     `SELECT c.token_id, c.price, c.ts, c.confidence, t.symbol, t.decimals
      FROM price_current c
      LEFT JOIN tokens t ON t.id = c.token_id
@@ -34,7 +45,10 @@ export async function currentPrices(db: Queryable, coins: readonly CoinRef[], op
   const byId = new Map(
     rows.map((row) => [
       row.token_id,
-      withOptional({ price: row.price, symbol: row.symbol ?? '', timestamp: unixSeconds(row.ts) }, { decimals: row.decimals, confidence: row.confidence }),
+      withOptional(
+        { price: row.price, symbol: row.symbol ?? '', timestamp: unixSeconds(row.ts) },
+        { decimals: row.decimals, confidence: row.confidence },
+      ),
     ]),
   );
   return keyed(coins, byId);

@@ -11,13 +11,19 @@ export async function historicalPrices(
   options: { timestampSec: number; searchWidthSec: number },
 ): Promise<Record<string, CoinPrice>> {
   const ids = distinctIds(coins);
-  const [points, meta] = await Promise.all([closestPoints(db, ids, [options.timestampSec], options.searchWidthSec), coinMeta(db, ids)]);
+  const [points, meta] = await Promise.all([
+    closestPoints(db, ids, [options.timestampSec], options.searchWidthSec),
+    coinMeta(db, ids),
+  ]);
   const byId = new Map<string, CoinPrice>();
   for (const point of points) {
     const info = meta.get(point.tokenId);
     byId.set(
       point.tokenId,
-      withOptional({ price: point.price, symbol: info?.symbol ?? '', timestamp: unixSeconds(point.ts) }, { decimals: info?.decimals, confidence: point.confidence }),
+      withOptional(
+        { price: point.price, symbol: info?.symbol ?? '', timestamp: unixSeconds(point.ts) },
+        { decimals: info?.decimals, confidence: point.confidence },
+      ),
     );
   }
   return keyed(coins, byId);
@@ -42,13 +48,19 @@ export async function priceChart(
   options: { targetsSec: readonly number[]; searchWidthSec: number },
 ): Promise<Record<string, CoinChart>> {
   const ids = distinctIds(coins);
-  const [points, meta] = await Promise.all([closestPoints(db, ids, options.targetsSec, options.searchWidthSec), coinMeta(db, ids)]);
+  const [points, meta] = await Promise.all([
+    closestPoints(db, ids, options.targetsSec, options.searchWidthSec),
+    coinMeta(db, ids),
+  ]);
   const byId = new Map<string, CoinChart>();
   for (const point of points) {
     let chart = byId.get(point.tokenId);
     if (!chart) {
       const info = meta.get(point.tokenId);
-      chart = withOptional({ symbol: info?.symbol ?? '', prices: [] as CoinChart['prices'] }, { confidence: info?.confidence, decimals: info?.decimals });
+      chart = withOptional(
+        { symbol: info?.symbol ?? '', prices: [] as CoinChart['prices'] },
+        { confidence: info?.confidence, decimals: info?.decimals },
+      );
       byId.set(point.tokenId, chart);
     }
     const timestamp = unixSeconds(point.ts);

@@ -24,7 +24,9 @@ const CursorSchema = z.strictObject({
 
 /** The opaque cursor clients pass back: base64url of compact JSON. */
 export function encodeCursor(cursor: ProtocolCursor): string {
-  return Buffer.from(JSON.stringify({ s: cursor.sort, o: cursor.order, v: cursor.value, id: cursor.id })).toString('base64url');
+  return Buffer.from(JSON.stringify({ s: cursor.sort, o: cursor.order, v: cursor.value, id: cursor.id })).toString(
+    'base64url',
+  );
 }
 
 /**
@@ -42,6 +44,11 @@ export function decodeCursor(text: string): ProtocolCursor | undefined {
   const parsed = CursorSchema.safeParse(json);
   if (!parsed.success) return undefined;
   const { s: sort, o: order, v: value, id } = parsed.data;
-  const valueOk = sort === 'name' ? typeof value === 'string' : sort === 'tvl' ? typeof value === 'number' : value === null || typeof value === 'number';
+  const valueOk =
+    sort === 'name'
+      ? typeof value === 'string'
+      : sort === 'tvl'
+        ? typeof value === 'number'
+        : value === null || typeof value === 'number';
   return valueOk ? { sort, order, value, id } : undefined;
 }

@@ -43,7 +43,13 @@ const SORT_COLUMN: Record<ProtocolSort, string> = {
   change_7d: 'c.change_7d',
   name: 'p.name',
 };
-const ID_COLUMN: Record<ProtocolSort, string> = { tvl: 'c.protocol_id', change_1h: 'c.protocol_id', change_1d: 'c.protocol_id', change_7d: 'c.protocol_id', name: 'p.id' };
+const ID_COLUMN: Record<ProtocolSort, string> = {
+  tvl: 'c.protocol_id',
+  change_1h: 'c.protocol_id',
+  change_1d: 'c.protocol_id',
+  change_7d: 'c.protocol_id',
+  name: 'p.id',
+};
 
 /**
  * The statement of one page. Keyset pagination: `(sort value, id)` past the cursor's, in
@@ -71,7 +77,10 @@ export function protocolPageQuery(query: ProtocolQuery, phase: 'values' | 'nulls
   if (phase === 'values') {
     const dir = query.order === 'desc' ? 'DESC' : 'ASC';
     where.push(`${column} IS NOT NULL`);
-    if (cursor) where.push(`(${column}, ${id}) ${query.order === 'desc' ? '<' : '>'} (${param(cursor.value)}, ${param(cursor.id)})`);
+    if (cursor)
+      where.push(
+        `(${column}, ${id}) ${query.order === 'desc' ? '<' : '>'} (${param(cursor.value)}, ${param(cursor.id)})`,
+      );
     orderBy = `${column} ${dir}, ${id} ${dir}`;
   } else {
     where.push(`${column} IS NULL`);
@@ -89,7 +98,10 @@ export function protocolPageQuery(query: ProtocolQuery, phase: 'values' | 'nulls
 }
 
 /** One page of protocols and the cursor of the next (null on the last page). */
-export async function queryProtocols(db: Queryable, query: ProtocolQuery): Promise<{ protocols: QueriedProtocol[]; nextCursor: string | null }> {
+export async function queryProtocols(
+  db: Queryable,
+  query: ProtocolQuery,
+): Promise<{ protocols: QueriedProtocol[]; nextCursor: string | null }> {
   const want = query.limit + 1; // one more than a page says whether another page follows
   const nullable = query.sort.startsWith('change_');
   const rows: Row[] = [];
@@ -103,7 +115,10 @@ export async function queryProtocols(db: Queryable, query: ProtocolQuery): Promi
   }
   const pageRows = rows.slice(0, query.limit);
   const last = pageRows.at(-1);
-  const nextCursor = rows.length > query.limit && last ? encodeCursor({ sort: query.sort, order: query.order, value: sortValue(last, query.sort), id: last.id }) : null;
+  const nextCursor =
+    rows.length > query.limit && last
+      ? encodeCursor({ sort: query.sort, order: query.order, value: sortValue(last, query.sort), id: last.id })
+      : null;
   return {
     protocols: pageRows.map((row) => ({
       id: row.id,

@@ -23,7 +23,14 @@ export async function listChains(db: Queryable): Promise<DefiLlamaChain[]> {
   );
   return rows.map(({ chain, tvl }) => {
     const info = chainInfo(chain);
-    return { gecko_id: info.geckoId, tvl, tokenSymbol: info.tokenSymbol, cmcId: info.cmcId, name: info.name, chainId: info.chainId };
+    return {
+      gecko_id: info.geckoId,
+      tvl,
+      tokenSymbol: info.tokenSymbol,
+      cmcId: info.cmcId,
+      name: info.name,
+      chainId: info.chainId,
+    };
   });
 }
 

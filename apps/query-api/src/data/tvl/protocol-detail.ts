@@ -25,10 +25,16 @@ export interface DefiLlamaProtocolDetail extends DefiLlamaProtocolMeta {
  * protocol is unknown or delisted.
  */
 export async function protocolDetail(db: Queryable, slug: string): Promise<DefiLlamaProtocolDetail | null> {
-  const meta = await db.query<ProtocolMetaRow>(`SELECT ${META_COLUMNS} FROM protocols p WHERE p.id = $1 AND p.delisted_at IS NULL`, [slug]);
+  const meta = await db.query<ProtocolMetaRow>(
+    `SELECT ${META_COLUMNS} FROM protocols p WHERE p.id = $1 AND p.delisted_at IS NULL`,
+    [slug],
+  );
   const row = meta.rows[0];
   if (!row) return null;
-  const current = await db.query<{ chain: string; tvl: number }>('SELECT chain, tvl FROM tvl_current WHERE protocol_id = $1', [slug]);
+  const current = await db.query<{ chain: string; tvl: number }>(
+    'SELECT chain, tvl FROM tvl_current WHERE protocol_id = $1',
+    [slug],
+  );
   // tvl_daily is keyed by chain first: one index range per chain this protocol reports.
   const daily = await db.query<{ chain: string; day: number; tvl: number }>(
     'SELECT chain, day, tvl FROM tvl_daily WHERE chain = ANY($1::text[]) AND protocol_id = $2 ORDER BY chain, day',
@@ -44,7 +50,8 @@ export async function protocolDetail(db: Queryable, slug: string): Promise<DefiL
   for (const r of current.rows) if (r.chain !== '') currentByChain[r.chain] = r.tvl;
 
   const chainTvls: DefiLlamaProtocolDetail['chainTvls'] = {};
-  for (const [chain, tvl] of series) if (chain !== '') chainTvls[chainName(chain)] = { tvl, tokensInUsd: [], tokens: [] };
+  for (const [chain, tvl] of series)
+    if (chain !== '') chainTvls[chainName(chain)] = { tvl, tokensInUsd: [], tokens: [] };
   const currentChainTvls: Record<string, number> = {};
   for (const [chain, tvl] of Object.entries(currentByChain)) currentChainTvls[chainName(chain)] = tvl;
   return {
@@ -60,6 +67,7 @@ export async function protocolDetail(db: Queryable, slug: string): Promise<DefiL
 /** A total series from per-chain ones, for protocols that report no total of their own. */
 function sumByDate(seriesList: TvlDay[][]): TvlDay[] {
   const totals = new Map<number, number>();
-  for (const series of seriesList) for (const day of series) totals.set(day.date, (totals.get(day.date) ?? 0) + day.totalLiquidityUSD);
+  for (const series of seriesList)
+    for (const day of series) totals.set(day.date, (totals.get(day.date) ?? 0) + day.totalLiquidityUSD);
   return [...totals].sort((a, b) => a[0] - b[0]).map(([date, totalLiquidityUSD]) => ({ date, totalLiquidityUSD }));
 }

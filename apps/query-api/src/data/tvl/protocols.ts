@@ -56,7 +56,15 @@ const META_COLUMNS = 'p.id, p.name, p.symbol, p.category, p.chains, p.url, p.log
  * and `chains` use DefiLlama's display names, chains ordered by their TVL.
  */
 export async function listProtocols(db: Queryable): Promise<DefiLlamaProtocol[]> {
-  const { rows } = await db.query<ProtocolMetaRow & { tvl: number; chain_tvls: Record<string, number> | null; change_1h: number | null; change_1d: number | null; change_7d: number | null }>(
+  const { rows } = await db.query<
+    ProtocolMetaRow & {
+      tvl: number;
+      chain_tvls: Record<string, number> | null;
+      change_1h: number | null;
+      change_1d: number | null;
+      change_7d: number | null;
+    }
+  >(
     `SELECT ${META_COLUMNS}, coalesce(t.tvl, s.tvl) AS tvl, s.chain_tvls, t.change_1h, t.change_1d, t.change_7d
      FROM protocols p
      LEFT JOIN tvl_current t ON t.protocol_id = p.id AND t.chain = ''
@@ -95,7 +103,9 @@ export async function currentTvl(db: Queryable, slug: string): Promise<number | 
  * those with TVL, by TVL (largest first); `chain` is the only one or "Multi-Chain".
  */
 export function protocolMeta(row: ProtocolMetaRow, chainTvls: Record<string, number>): DefiLlamaProtocolMeta {
-  const keys = [...new Set([...Object.keys(chainTvls), ...row.chains])].sort((a, b) => (chainTvls[b] ?? -1) - (chainTvls[a] ?? -1) || (a < b ? -1 : 1));
+  const keys = [...new Set([...Object.keys(chainTvls), ...row.chains])].sort(
+    (a, b) => (chainTvls[b] ?? -1) - (chainTvls[a] ?? -1) || (a < b ? -1 : 1),
+  );
   const chains = keys.map(chainName);
   const meta = row.metadata;
   return {

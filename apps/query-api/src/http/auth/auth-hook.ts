@@ -38,7 +38,12 @@ export function isPublicRoute(req: FastifyRequest): boolean {
 }
 
 /** The auth_failures metric's `reason` label for each failure. */
-const FAILURE_REASONS = { missing: 'no_credentials', ambiguous: 'ambiguous', refused: 'refused', unavailable: 'unavailable' } as const;
+const FAILURE_REASONS = {
+  missing: 'no_credentials',
+  ambiguous: 'ambiguous',
+  refused: 'refused',
+  unavailable: 'unavailable',
+} as const;
 
 /**
  * Authenticate every API request with authenticateHttp (the forms and refusals of every

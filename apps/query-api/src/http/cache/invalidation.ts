@@ -17,14 +17,21 @@ export function dataChangedChannel(db: Database): string {
  * payload that does not parse invalidates everything (`*`): serving a stale answer is
  * worse than recomputing. Resolves once notifications will arrive; returns the unlisten.
  */
-export async function invalidateOnDataChanges(db: Database, cache: ResponseCache, options: { logger: Logger; metrics: QueryApiMetrics }): Promise<Unlisten> {
+export async function invalidateOnDataChanges(
+  db: Database,
+  cache: ResponseCache,
+  options: { logger: Logger; metrics: QueryApiMetrics },
+): Promise<Unlisten> {
   const { logger, metrics } = options;
   return db.listen(dataChangedChannel(db), (payload) => {
     let tags: readonly string[];
     try {
       tags = DataChangedSchema.parse(JSON.parse(payload)).tags;
     } catch (err) {
-      logger.warn({ err, payload: payload.slice(0, 200) }, 'data_changed payload not understood: invalidating every cached answer');
+      logger.warn(
+        { err, payload: payload.slice(0, 200) },
+        'data_changed payload not understood: invalidating every cached answer',
+      );
       tags = [ALL_TAGS];
     }
     metrics.cacheInvalidations.inc();

@@ -36,8 +36,10 @@ export class MemoryResponseCache implements ResponseCache {
 
   constructor(options: MemoryCacheOptions) {
     const maxEntries = options.maxEntries ?? 10_000;
-    if (!(Number.isInteger(options.ttlMs) && options.ttlMs > 0)) throw new TypeError(`Invalid ttlMs ${String(options.ttlMs)}: expected a whole number of ms > 0`);
-    if (!(Number.isInteger(maxEntries) && maxEntries > 0)) throw new TypeError(`Invalid maxEntries ${String(maxEntries)}: expected a whole number > 0`);
+    if (!(Number.isInteger(options.ttlMs) && options.ttlMs > 0))
+      throw new TypeError(`Invalid ttlMs ${String(options.ttlMs)}: expected a whole number of ms > 0`);
+    if (!(Number.isInteger(maxEntries) && maxEntries > 0))
+      throw new TypeError(`Invalid maxEntries ${String(maxEntries)}: expected a whole number > 0`);
     this.#ttlMs = options.ttlMs;
     this.#maxEntries = maxEntries;
     this.#maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
@@ -46,14 +48,16 @@ export class MemoryResponseCache implements ResponseCache {
 
   async peek(key: string): Promise<PeekedAnswer | null> {
     const entry = this.#entries.get(key);
-    if (entry && entry.expiresAt > this.#now() && entry.versions === this.versionsOf(entry.tags)) return { ...entry.answer, tags: entry.tags };
+    if (entry && entry.expiresAt > this.#now() && entry.versions === this.versionsOf(entry.tags))
+      return { ...entry.answer, tags: entry.tags };
     return null;
   }
 
   async lookup(key: string, tags: readonly string[]): Promise<CacheLookup> {
     const versions = this.versionsOf(tags);
     const entry = this.#entries.get(key);
-    if (entry && entry.expiresAt > this.#now() && entry.versions === versions) return { status: 'hit', answer: entry.answer };
+    if (entry && entry.expiresAt > this.#now() && entry.versions === versions)
+      return { status: 'hit', answer: entry.answer };
     return { status: 'miss', versions };
   }
 

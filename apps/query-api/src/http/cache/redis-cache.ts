@@ -51,7 +51,8 @@ export class RedisResponseCache implements ResponseCache {
   #degraded = false;
 
   constructor(redis: RedisClient, options: RedisCacheOptions) {
-    if (!(Number.isInteger(options.ttlMs) && options.ttlMs > 0)) throw new TypeError(`Invalid ttlMs ${String(options.ttlMs)}: expected a whole number of ms > 0`);
+    if (!(Number.isInteger(options.ttlMs) && options.ttlMs > 0))
+      throw new TypeError(`Invalid ttlMs ${String(options.ttlMs)}: expected a whole number of ms > 0`);
     this.#redis = redis;
     this.#run = loadScripts(redis);
     this.#keys = options.keys;
@@ -70,7 +71,12 @@ export class RedisResponseCache implements ResponseCache {
         this.#lookupTimeoutMs,
       )) as [number, string?, string?, string?, string?];
       if (reply[0] !== 1) return null;
-      return { etag: reply[1] as string, contentType: reply[2] as string, body: reply[3] as string, tags: (reply[4] ?? '').split('\n') };
+      return {
+        etag: reply[1] as string,
+        contentType: reply[2] as string,
+        body: reply[3] as string,
+        tags: (reply[4] ?? '').split('\n'),
+      };
     } catch {
       // The full path (lookup) reports the failure and decides to bypass.
       return null;
@@ -79,15 +85,21 @@ export class RedisResponseCache implements ResponseCache {
 
   async lookup(key: string, tags: readonly string[]): Promise<CacheLookup> {
     // Not connected: answer at once instead of queueing behind a reconnect.
-    if (this.#redis.status !== 'ready') return this.#failed('lookup', new Error(`redis connection ${this.#redis.status}`));
+    if (this.#redis.status !== 'ready')
+      return this.#failed('lookup', new Error(`redis connection ${this.#redis.status}`));
     if (this.#pending.size > 0 && !(await this.#flushPending())) return { status: 'bypass' };
     try {
       const reply = (await withTimeout(
-        this.#run('cacheLookup', [this.#keys.cacheVersions(), this.#entryKey(key)], [this.#newEpoch(), this.#versionsTtlMs, ...tags.map(versionField)]),
+        this.#run(
+          'cacheLookup',
+          [this.#keys.cacheVersions(), this.#entryKey(key)],
+          [this.#newEpoch(), this.#versionsTtlMs, ...tags.map(versionField)],
+        ),
         this.#lookupTimeoutMs,
       )) as [number, string, string?, string?];
       this.#recovered();
-      if (reply[0] === 1) return { status: 'hit', answer: { etag: reply[1], contentType: reply[2] as string, body: reply[3] as string } };
+      if (reply[0] === 1)
+        return { status: 'hit', answer: { etag: reply[1], contentType: reply[2] as string, body: reply[3] as string } };
       return { status: 'miss', versions: reply[1] };
     } catch (err) {
       return this.#failed('lookup', err);

@@ -56,7 +56,10 @@ export function registerRateLimit(app: FastifyInstance, options: RateLimitHookOp
     if (!caller) return;
     const points = caller.limits.restRequestsPerMinute;
     if (points === 0) {
-      throw new ProtocolError('LIMIT_EXCEEDED', `the ${caller.tier} tier has no query API access (restRequestsPerMinute is 0)`);
+      throw new ProtocolError(
+        'LIMIT_EXCEEDED',
+        `the ${caller.tier} tier has no query API access (restRequestsPerMinute is 0)`,
+      );
     }
     let result;
     try {
@@ -72,7 +75,10 @@ export function registerRateLimit(app: FastifyInstance, options: RateLimitHookOp
     if (!result.allowed) {
       metrics.rateLimited.inc({ tier: caller.tier });
       const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-      throw new ProtocolError('RATE_LIMITED', `rate limit of ${points} requests per minute reached (${caller.tier} tier); retry in ${seconds} s`);
+      throw new ProtocolError(
+        'RATE_LIMITED',
+        `rate limit of ${points} requests per minute reached (${caller.tier} tier); retry in ${seconds} s`,
+      );
     }
   });
 }

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { PROTOCOL_SORTS, decodeCursor } from '../../data';
 import { ChainKeySchema } from './params';
 
-const amount = (what: string) => z.coerce.number({ error: `expected ${what}` }).finite().meta({ description: what });
+const amount = (what: string) =>
+  z.coerce
+    .number({ error: `expected ${what}` })
+    .finite()
+    .meta({ description: what });
 
 /** `?cursor=`: the `nextCursor` of the previous page, as is. */
 const CursorParamSchema = z
@@ -11,7 +15,11 @@ const CursorParamSchema = z
   .transform((text, ctx) => {
     const cursor = decodeCursor(text);
     if (!cursor) {
-      ctx.addIssue({ code: 'custom', message: 'not a cursor this API produced: pass nextCursor from the previous page as is', input: text });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'not a cursor this API produced: pass nextCursor from the previous page as is',
+        input: text,
+      });
       return z.NEVER;
     }
     return cursor;
@@ -19,7 +27,9 @@ const CursorParamSchema = z
 
 export const ProtocolQueryParamsSchema = z
   .object({
-    chain: ChainKeySchema.optional().meta({ description: "TVL and changes on this chain; unset: the protocols' totals" }),
+    chain: ChainKeySchema.optional().meta({
+      description: "TVL and changes on this chain; unset: the protocols' totals",
+    }),
     category: z.string().min(1).max(64).optional().meta({ example: 'Dexs' }),
     minTvl: amount('USD').nonnegative().optional(),
     maxTvl: amount('USD').nonnegative().optional(),
@@ -32,14 +42,29 @@ export const ProtocolQueryParamsSchema = z
   })
   .superRefine((query, ctx) => {
     if (query.minTvl !== undefined && query.maxTvl !== undefined && query.minTvl > query.maxTvl) {
-      ctx.addIssue({ code: 'custom', path: ['maxTvl'], message: 'maxTvl must not be below minTvl', input: query.maxTvl });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxTvl'],
+        message: 'maxTvl must not be below minTvl',
+        input: query.maxTvl,
+      });
     }
     if (query.minChange1d !== undefined && query.maxChange1d !== undefined && query.minChange1d > query.maxChange1d) {
-      ctx.addIssue({ code: 'custom', path: ['maxChange1d'], message: 'maxChange1d must not be below minChange1d', input: query.maxChange1d });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxChange1d'],
+        message: 'maxChange1d must not be below minChange1d',
+        input: query.maxChange1d,
+      });
     }
     const order = query.order ?? (query.sort === 'name' ? 'asc' : 'desc');
     if (query.cursor && (query.cursor.sort !== query.sort || query.cursor.order !== order)) {
-      ctx.addIssue({ code: 'custom', path: ['cursor'], message: `the cursor belongs to sort=${query.cursor.sort}&order=${query.cursor.order}: keep the parameters of the first page`, input: '' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cursor'],
+        message: `the cursor belongs to sort=${query.cursor.sort}&order=${query.cursor.order}: keep the parameters of the first page`,
+        input: '',
+      });
     }
   });
 

@@ -24,4 +24,6 @@ export const ChartSchema = z.object({
   ),
 });
 
-export const PercentageSchema = z.object({ coins: z.record(z.string(), z.number().meta({ description: 'Percent change' })) });
+export const PercentageSchema = z.object({
+  coins: z.record(z.string(), z.number().meta({ description: 'Percent change' })),
+});

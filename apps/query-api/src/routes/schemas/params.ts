@@ -1,4 +1,10 @@
-import { ChainSchema, EARLIEST_OBSERVATION_MS, ProtocolIdSchema, TokenIdSchema, normalizeTokenId } from '@defi-realtime/protocol';
+import {
+  ChainSchema,
+  EARLIEST_OBSERVATION_MS,
+  ProtocolIdSchema,
+  TokenIdSchema,
+  normalizeTokenId,
+} from '@defi-realtime/protocol';
 import { z } from 'zod';
 import { chainKeyFromName, parseDuration } from '../../data';
 
@@ -24,14 +30,22 @@ export const CoinsParamSchema = z
       .array(
         z.string().superRefine((coin, ctx) => {
           const parsed = TokenIdSchema.safeParse(coin);
-          if (!parsed.success) ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]?.message ?? 'invalid token id', input: coin });
+          if (!parsed.success)
+            ctx.addIssue({
+              code: 'custom',
+              message: parsed.error.issues[0]?.message ?? 'invalid token id',
+              input: coin,
+            });
         }),
       )
       .min(1, { error: 'expected at least one coin' })
       .max(MAX_COINS, { error: `expected at most ${MAX_COINS} coins per request` }),
   )
   .transform((keys) => keys.map((key) => ({ key, id: normalizeTokenId(key) })))
-  .meta({ description: 'Comma-separated token ids: `coingecko:<id>` or `<chain>:<address>` (at most 100)', example: 'coingecko:ethereum,ethereum:0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48' });
+  .meta({
+    description: 'Comma-separated token ids: `coingecko:<id>` or `<chain>:<address>` (at most 100)',
+    example: 'coingecko:ethereum,ethereum:0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48',
+  });
 
 /** A duration as DefiLlama's coins API takes it: `4h`, `30m`, `2d`, `1w`, or seconds (`600`); in seconds. */
 export const DurationSchema = z
@@ -40,7 +54,11 @@ export const DurationSchema = z
   .transform((text, ctx) => {
     const seconds = parseDuration(text);
     if (seconds === undefined || seconds <= 0 || seconds > MAX_DURATION_SEC) {
-      ctx.addIssue({ code: 'custom', message: "expected a duration like '4h', '30m', '2d', '1w' or seconds ('600'), at most 365 days", input: text });
+      ctx.addIssue({
+        code: 'custom',
+        message: "expected a duration like '4h', '30m', '2d', '1w' or seconds ('600'), at most 365 days",
+        input: text,
+      });
       return z.NEVER;
     }
     return seconds;

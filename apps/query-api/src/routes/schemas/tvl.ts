@@ -8,7 +8,9 @@ import { z } from 'zod';
 const nullableNumber = z.number().nullable();
 
 const ProtocolMetaShape = {
-  id: z.string().meta({ description: 'The slug (DefiLlama uses a numeric id here; the slug is what every other endpoint takes)' }),
+  id: z
+    .string()
+    .meta({ description: 'The slug (DefiLlama uses a numeric id here; the slug is what every other endpoint takes)' }),
   name: z.string(),
   address: z.null(),
   symbol: z.string().meta({ description: "'-' when the protocol has no token" }),
@@ -36,7 +38,9 @@ export const ProtocolListSchema = z.array(
   }),
 );
 
-const TvlSeriesSchema = z.array(z.object({ date: z.number().meta({ description: 'Unix seconds, 00:00 UTC' }), totalLiquidityUSD: z.number() }));
+const TvlSeriesSchema = z.array(
+  z.object({ date: z.number().meta({ description: 'Unix seconds, 00:00 UTC' }), totalLiquidityUSD: z.number() }),
+);
 /** DefiLlama's per-token balances; we keep no token breakdowns, so always empty. */
 const TokenSeriesSchema = z
   .array(z.object({ date: z.number(), tokens: z.record(z.string(), z.number()) }))
@@ -47,7 +51,10 @@ export const ProtocolDetailSchema = z.object({
   tvl: TvlSeriesSchema,
   tokensInUsd: TokenSeriesSchema,
   tokens: TokenSeriesSchema,
-  chainTvls: z.record(z.string(), z.object({ tvl: TvlSeriesSchema, tokensInUsd: TokenSeriesSchema, tokens: TokenSeriesSchema })),
+  chainTvls: z.record(
+    z.string(),
+    z.object({ tvl: TvlSeriesSchema, tokensInUsd: TokenSeriesSchema, tokens: TokenSeriesSchema }),
+  ),
   currentChainTvls: z.record(z.string(), z.number()),
 });
 
@@ -64,4 +71,6 @@ export const ChainListSchema = z.array(
   }),
 );
 
-export const HistoricalChainTvlSchema = z.array(z.object({ date: z.number().meta({ description: 'Unix seconds, 00:00 UTC' }), tvl: z.number() }));
+export const HistoricalChainTvlSchema = z.array(
+  z.object({ date: z.number().meta({ description: 'Unix seconds, 00:00 UTC' }), tvl: z.number() }),
+);

@@ -56,7 +56,11 @@ export async function createEnvironment(options: EnvironmentOptions = {}): Promi
     database,
     gateway: undefined as unknown as GatewayProcess,
     async startGateway(start = {}) {
-      const gateway = await spawnGateway({ ...baseEnv, ...start.env, ...(start.port ? { PORT: String(start.port) } : {}) });
+      const gateway = await spawnGateway({
+        ...baseEnv,
+        ...start.env,
+        ...(start.port ? { PORT: String(start.port) } : {}),
+      });
       // A start that completes after the cleanup (its test timed out) is stopped at once.
       if (cleanedUp) await stopGateway(gateway, 'SIGKILL');
       gateways.push(gateway);
@@ -71,7 +75,8 @@ export async function createEnvironment(options: EnvironmentOptions = {}): Promi
     },
     async publish(event) {
       const positions: Record<string, Position> = {};
-      for (const channel of channelsForEvent(event)) positions[channel] = await publisher.publish(channel, JSON.stringify(event));
+      for (const channel of channelsForEvent(event))
+        positions[channel] = await publisher.publish(channel, JSON.stringify(event));
       return positions;
     },
     async revokeKey(which = key) {

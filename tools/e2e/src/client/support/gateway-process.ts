@@ -15,6 +15,10 @@ export async function spawnGateway(env: Record<string, string>, timeoutMs?: numb
 }
 
 /** Stop a gateway with `signal` and wait (bounded) for it to exit; SIGKILL if it lingers. */
-export function stopGateway(gateway: GatewayProcess, signal: NodeJS.Signals = 'SIGKILL', timeoutMs = 15_000): Promise<void> {
+export function stopGateway(
+  gateway: GatewayProcess,
+  signal: NodeJS.Signals = 'SIGKILL',
+  timeoutMs = 15_000,
+): Promise<void> {
   return gateway.stop(signal, timeoutMs);
 }

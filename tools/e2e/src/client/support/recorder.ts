@@ -20,7 +20,10 @@ export function record(client: RealtimeClient, subscription: Subscription): Reco
     disconnects: [],
     errors: [],
     states: [],
-    prices: (channel) => recorder.updates.filter((u) => u.channel === channel).map((u) => (u.type === 'price_update' ? u.data.price : NaN)),
+    prices: (channel) =>
+      recorder.updates
+        .filter((u) => u.channel === channel)
+        .map((u) => (u.type === 'price_update' ? u.data.price : NaN)),
     offsets: (channel) => recorder.updates.filter((u) => u.channel === channel).map((u) => u.position.offset),
   };
   subscription.on('update', (u) => recorder.updates.push(u));

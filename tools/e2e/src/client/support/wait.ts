@@ -4,7 +4,11 @@ export { sleep };
 export { closeAfterAll, closeAfterEach, START_TEST_TIMEOUT_MS } from '@defi-realtime/runtime/testing';
 
 /** Poll `check` until it returns true (or a value); fail after `timeoutMs` with `what`. */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
@@ -16,7 +20,12 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
 import type { Emitter } from '@defi-realtime/client';
 
 /** The next `event` whose payload passes `match`, within `timeoutMs`. */
-export function nextEvent<E extends object, K extends keyof E>(source: Emitter<E>, event: K, match: (payload: E[K]) => boolean = () => true, timeoutMs = 10_000): Promise<E[K]> {
+export function nextEvent<E extends object, K extends keyof E>(
+  source: Emitter<E>,
+  event: K,
+  match: (payload: E[K]) => boolean = () => true,
+  timeoutMs = 10_000,
+): Promise<E[K]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       source.off(event, listener);
