@@ -4,7 +4,7 @@
  */
 import { ConnectionState, RealtimeClient, SubscriptionState, type RealtimeClientOptions, type Update } from '../src';
 import { fakeTransport } from './support/fake-server';
-import { eventually, nextEvent } from './support/wait';
+import { eventually, nextEvent } from '../src/testing';
 
 describe('RealtimeClient decisions (scripted server)', () => {
   const clients: RealtimeClient[] = [];

@@ -1,5 +1,10 @@
-// Not @defi-realtime/runtime/testing: the SDK and its tests use nothing server-side.
-import { setTimeout as sleep } from 'node:timers/promises';
+/*
+ * Waits for tests of code built on this SDK (its own tests, the end-to-end ones): they use
+ * only timers, so they run wherever the SDK runs.
+ */
+import type { Emitter } from './client/emitter';
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Poll `check` until it returns true (or a value); fail after `timeoutMs` with `what`. */
 export async function eventually(
@@ -14,8 +19,6 @@ export async function eventually(
     await sleep(25);
   }
 }
-
-import type { Emitter } from '../../src/client/emitter';
 
 /** The next `event` whose payload passes `match`, within `timeoutMs`. */
 export function nextEvent<E extends object, K extends keyof E>(
