@@ -4,8 +4,8 @@
  * variable stops it at once with exit code 2 naming the variable.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { freePort } from '../../bench/src/server-process';
 import { eventually, runMainToExit, START_TEST_TIMEOUT_MS, withTimeout } from '@defi-realtime/runtime/testing';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -16,16 +16,6 @@ const EMBEDDED = { NODE_OPTIONS: '', REDIS_URL: '', DATABASE_URL: '' };
 /** `npm start` that must refuse its configuration: run to its end. */
 function npmStart(env: Record<string, string>) {
   return runMainToExit(START, { ...EMBEDDED, ...env });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 }
 
 describe('npm start', () => {
@@ -53,10 +43,10 @@ describe('npm start', () => {
 
   it('on other ports, prints every app and commands that reach its gateway, and stops on Ctrl-C', async () => {
     const ports = {
-      GATEWAY_PORT: await freePort(),
-      QUERY_API_PORT: await freePort(),
-      ALERT_ENGINE_PORT: await freePort(),
-      EVENT_PROCESSOR_PORT: await freePort(),
+      GATEWAY_PORT: await freePort('127.0.0.1'),
+      QUERY_API_PORT: await freePort('127.0.0.1'),
+      ALERT_ENGINE_PORT: await freePort('127.0.0.1'),
+      EVENT_PROCESSOR_PORT: await freePort('127.0.0.1'),
     };
     const child = spawn(process.execPath, ['--import', 'tsx', START], {
       cwd: ROOT,
